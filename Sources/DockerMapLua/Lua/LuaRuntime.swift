@@ -44,7 +44,12 @@ public final class LuaRuntime: @unchecked Sendable {
 
     public let options: Options
     private let thread: LuaThread
-    private var L: OpaquePointer?
+    /// The VM, touched only on `thread`; boxed so that `deinit` can close it without capturing `self`.
+    private let vm = VMBox()
+    private var L: OpaquePointer? {
+        get { vm.L }
+        set { vm.L = newValue }
+    }
     private static let handlerKey = "dmap.msgh"
 
     public init(options: Options = Options()) throws {
@@ -54,7 +59,13 @@ public final class LuaRuntime: @unchecked Sendable {
     }
 
     deinit {
-        close()
+        // `self` must not be captured here: the Lua thread would release it after deinit has finished.
+        let vm = self.vm
+        thread.sync {
+            if let L = vm.L { lua_close(L) }
+            vm.L = nil
+        }
+        thread.stop()
     }
 
     private func open() throws {
@@ -97,7 +108,7 @@ public final class LuaRuntime: @unchecked Sendable {
     /// Makes `function` a global Lua function: it gets its arguments as values and returns its results.
     @available(*, noasync, message: "blocks until the Lua thread is free")
     public func register(_ name: String, _ function: @escaping @Sendable ([Value]) throws -> [Value]) {
-        register(name) { call in
+        registerRaw(name) { call in
             var args: [Value] = []
             for i in Swift.stride(from: Int32(1), through: call.count, by: 1) { args.append(try call.value(i)) }
             let results = try function(args)
@@ -108,7 +119,7 @@ public final class LuaRuntime: @unchecked Sendable {
 
     /// Makes `function` a global Lua function with direct access to the stack (see `LuaCall`).
     @available(*, noasync, message: "blocks until the Lua thread is free")
-    public func register(_ name: String, raw function: @escaping LuaFunction) {
+    public func registerRaw(_ name: String, _ function: @escaping LuaFunction) {
         let box = UnsafeSendableBox(function)
         thread.sync {
             guard let L = self.L else { return }
@@ -229,4 +240,9 @@ public final class LuaRuntime: @unchecked Sendable {
         }
         throw ScriptError(message: message, traceback: traceback, error: error)
     }
+}
+
+/// Holds the `lua_State` of a runtime.
+private final class VMBox: @unchecked Sendable {
+    var L: OpaquePointer?
 }

@@ -61,6 +61,8 @@ public struct LuaState {
         case LUA_TLIGHTUSERDATA where isNull(at: index): return .null
         case LUA_TTABLE:
             guard depth < 64 else { throw DMapError(.usage, "\(path): table nested too deeply (a cycle?)") }
+            // A C function may only use LUA_MINSTACK slots unless it asks for more.
+            guard lua_checkstack(L, 4) != 0 else { throw DMapError(.usage, "\(path): Lua stack overflow") }
             return try tableValue(at: absolute(index), path: path, depth: depth)
         default:
             throw DMapError(.usage, "\(path): cannot use a \(typeName(at: index)) here")
@@ -134,6 +136,8 @@ public struct LuaState {
 
     /// Pushes `value`: objects as tables without their null fields, nulls inside arrays as `dmap.null`.
     public func push(_ value: Value) {
+        // Each level of nesting needs a few stack slots; lua_checkstack fails only when memory runs out.
+        _ = lua_checkstack(L, 4)
         switch value {
         case .null: lua_pushnil(L)
         case .bool(let b): lua_pushboolean(L, b ? 1 : 0)
@@ -198,6 +202,7 @@ public struct LuaState {
 
     /// Pushes `error` as the contract's error table (with the shared metatable that gives `tostring`).
     public func push(error: DMapError) {
+        _ = lua_checkstack(L, 6)
         lua_createtable(L, 0, 6)
         push(error.kind.rawValue)
         setRawField(-2, "kind")

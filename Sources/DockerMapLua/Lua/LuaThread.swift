@@ -8,22 +8,30 @@ final class LuaThread: @unchecked Sendable {
     private var jobs: [() -> Void] = []
     private var stopping = false
     private var thread: Thread?
-    /// Set while a job runs, so that code can check it is on this thread.
-    private static let key = "dmap.lua.thread"
+    /// The pthread this VM runs on, set once by the thread itself before it runs any job.
+    private var owner: pthread_t?
 
     init(name: String = "dmap-lua", stackSize: Int = 16 << 20) {
-        let thread = Thread { [unowned self] in self.loop() }
+        // The thread keeps this object alive until `stop()` lets its loop end.
+        let thread = Thread { self.loop() }
         thread.name = name
         thread.stackSize = stackSize
-        thread.threadDictionary[Self.key] = true
         self.thread = thread
         thread.start()
     }
 
-    var isCurrent: Bool { Thread.current.threadDictionary[Self.key] as? Bool == true }
+    /// True on this VM's own thread (not on the thread of another runtime).
+    var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let owner else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
+    }
 
     private func loop() {
-        Thread.current.threadDictionary[Self.key] = true
+        condition.lock()
+        owner = pthread_self()
+        condition.unlock()
         while true {
             condition.lock()
             while jobs.isEmpty && !stopping { condition.wait() }
@@ -44,10 +52,11 @@ final class LuaThread: @unchecked Sendable {
         let outcome = UnsafeSendableBox(ResultSlot<T>())
         let done = DispatchSemaphore(value: 0)
         let job = UnsafeSendableBox(body)
-        submit {
+        let accepted = submit {
             outcome.value.result = Result { try job.value() }
             done.signal()
         }
+        guard accepted else { throw DMapError(.usage, "the Lua runtime is closed") }
         done.wait()
         return try outcome.value.result!.get()
     }
@@ -61,15 +70,19 @@ final class LuaThread: @unchecked Sendable {
     /// Runs `body` on the Lua thread; suspends (without blocking) until it is done.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            submit { continuation.resume(with: Result { try body() }) }
+            let accepted = submit { continuation.resume(with: Result { try body() }) }
+            if !accepted { continuation.resume(throwing: DMapError(.usage, "the Lua runtime is closed")) }
         }
     }
 
-    private func submit(_ job: @escaping () -> Void) {
+    /// Queues `job`; returns false (and drops it) once the thread is stopping.
+    private func submit(_ job: @escaping () -> Void) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Lets the thread finish its queued jobs and end.
