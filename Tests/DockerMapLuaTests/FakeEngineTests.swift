@@ -1,0 +1,139 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+@testable import DockerMapLua
+
+/// A stand-in engine for what a real one cannot do on demand: replies cut off mid-stream, silence, hang-ups.
+/// It answers every request on its unix socket with the same raw bytes, then closes or stays silent.
+final class FakeEngine: Sendable {
+    let path: String
+    let channel: Channel
+
+    init(reply: [UInt8], thenClose: Bool) async throws {
+        path = NSTemporaryDirectory() + "dmap-fake-\(UUID().uuidString.prefix(8)).sock"
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(Responder(reply: reply, thenClose: thenClose))
+                }
+            }
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+    }
+
+    var url: String { "unix://\(path)" }
+
+    func stop() async throws {
+        try await channel.close()
+        unlink(path)
+    }
+
+    final class Responder: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let reply: [UInt8]
+        let thenClose: Bool
+        init(reply: [UInt8], thenClose: Bool) {
+            self.reply = reply
+            self.thenClose = thenClose
+        }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let text = String(buffer: Self.unwrapInboundIn(data))
+            guard text.contains("\r\n\r\n") else { return }
+            let thenClose = self.thenClose
+            let channel = context.channel
+            context.writeAndFlush(NIOAny(ByteBuffer(bytes: reply))).whenComplete { _ in
+                if thenClose { channel.close(promise: nil) }
+            }
+        }
+    }
+}
+
+@Suite("Engine client against a fake engine")
+struct FakeEngineTests {
+    func client(_ engine: FakeEngine, timeout: Double = 5) throws -> DockerClient {
+        try DockerClient(.init(baseURL: engine.url, version: "1.41", timeout: timeout))
+    }
+
+    @Test("A multiplexed stream cut off in the middle of a frame is an error, not short output")
+    func cutOffFrame() async throws {
+        var reply = Array("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n\r\n".utf8)
+        reply += StreamDecoderTests.frame(1, "complete\n")
+        reply += [1, 0, 0, 0, 0, 0, 0, 100] + Array("only part".utf8)
+        let engine = try await FakeEngine(reply: reply, thenClose: true)
+        let docker = try client(engine)
+        await #expect {
+            try await docker.execStart("abc")
+        } throws: { error in
+            let e = error as? DMapError
+            return e?.kind == .connection && e?.message.contains("cut off") == true
+        }
+        try await engine.stop()
+    }
+
+    @Test("An engine that answers nothing times out with kind timeout, after the client's timeout")
+    func silence() async throws {
+        let engine = try await FakeEngine(reply: [], thenClose: false)
+        let docker = try client(engine, timeout: 0.5)
+        let start = ContinuousClock.now
+        await #expect {
+            try await docker.version()
+        } throws: { error in
+            (error as? DMapError)?.kind == .timeout && (error as? DMapError)?.client == engine.url
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        try await engine.stop()
+    }
+
+    @Test("A stream that stalls half-way times out on silence")
+    func stalledStream() async throws {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n"
+        let engine = try await FakeEngine(reply: Array(head.utf8), thenClose: false)
+        let docker = try client(engine, timeout: 0.5)
+        await #expect {
+            try await docker.info()
+        } throws: { error in (error as? DMapError)?.kind == .timeout }
+        try await engine.stop()
+    }
+
+    @Test("An engine that hangs up without answering is a connection error")
+    func hangUp() async throws {
+        let engine = try await FakeEngine(reply: [], thenClose: true)
+        let docker = try client(engine)
+        await #expect {
+            try await docker.version()
+        } throws: { error in
+            let e = error as? DMapError
+            return e?.kind == .connection && e?.message.contains("without answering") == true
+        }
+        try await engine.stop()
+    }
+
+    @Test("A socket nobody listens on is a connection error naming the address")
+    func nobodyThere() async throws {
+        let path = NSTemporaryDirectory() + "dmap-none-\(UUID().uuidString.prefix(8)).sock"
+        let docker = try DockerClient(.init(baseURL: "unix://" + path))
+        await #expect {
+            try await docker.version()
+        } throws: { error in
+            let e = error as? DMapError
+            return e?.kind == .connection && e?.message.contains(path) == true && e?.client == "unix://" + path
+        }
+    }
+
+    @Test("Error statuses map to kinds with the engine's message")
+    func statuses() async throws {
+        for (status, kind) in [(404, DMapError.Kind.notFound), (409, .conflict), (401, .auth), (500, .engine), (400, .engine)] {
+            let body = "{\"message\":\"status \(status)\"}"
+            let reply = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let engine = try await FakeEngine(reply: Array(reply.utf8), thenClose: true)
+            let docker = try client(engine)
+            await #expect {
+                try await docker.inspectContainer("web")
+            } throws: { error in
+                let e = error as? DMapError
+                return e?.kind == kind && e?.status == status && e?.message == "status \(status)" && e?.object == "web"
+            }
+            try await engine.stop()
+        }
+    }
+}
