@@ -142,12 +142,28 @@ public final class DockerClient: Sendable {
         let channel = try await transport.connect(timeout: request.timeout)
         do {
             return try await channel.executeThenClose { inbound, outbound in
-                try await self.send(request, target: request.target(apiVersion: apiVersion), on: outbound)
+                // An engine may answer (an error, say) and close before it has read the whole request: a failed
+                // write is reported only if no answer comes.
+                var writeError: Error?
+                do {
+                    try await self.send(request, target: request.target(apiVersion: apiVersion), on: outbound)
+                } catch {
+                    writeError = error
+                }
                 var parts = inbound.makeAsyncIterator()
                 var head: HTTPResponseHead?
                 while head == nil {
-                    guard let part = try await parts.next() else {
-                        throw DMapError(.connection, "the engine at \(clientName) closed the connection without answering")
+                    let part: HTTPClientResponsePart?
+                    do {
+                        part = try await parts.next()
+                    } catch {
+                        throw writeError ?? error
+                    }
+                    guard let part else {
+                        var closed = DMapError(
+                            .connection, "the engine at \(clientName) closed the connection without answering")
+                        closed.cause = writeError.map { "\($0)" }
+                        throw closed
                     }
                     if case .head(let h) = part, h.status != .continue { head = h }
                 }
