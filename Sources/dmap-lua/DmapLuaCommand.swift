@@ -9,6 +9,11 @@ struct DmapLuaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dmap-lua",
         abstract: "Run Lua scripts that build images and deploy container maps on Docker engines.",
+        usage: """
+            dmap-lua [options] SCRIPT.lua [ARGS...]
+              dmap-lua [options] -e CODE [-e CODE ...] [SCRIPT.lua [ARGS...]]
+              dmap-lua --version | --help
+            """,
         discussion: """
             The global `dmap` is preloaded (also `require "dmap"`). Script arguments are in `arg` and `...`.
             Documentation: docs/guide.md and docs/reference.md in the source tree.
@@ -50,7 +55,7 @@ struct DmapLuaCommand: ParsableCommand {
         let command: DmapLuaCommand
         do {
             let (options, script) = splitArguments(Array(CommandLine.arguments.dropFirst()))
-            command = try parseAsRoot(options + (script.isEmpty ? [] : ["--"] + script)) as! DmapLuaCommand
+            command = try parse(options + (script.isEmpty ? [] : ["--"] + script))
         } catch {
             let message = fullMessage(for: error)
             if exitCode(for: error) == .success {

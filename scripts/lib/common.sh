@@ -11,7 +11,9 @@ dmap_log() { printf '[dmap] %s\n' "$*" >&2; }
 dmap_install_deps() {
     local pkg missing=()
     for pkg in "$@"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+        # (dpkg -s also succeeds for a package removed but not purged)
+        [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == "install ok installed" ]] ||
+            missing+=("$pkg")
     done
     ((${#missing[@]})) || return 0
     dmap_log "installing: ${missing[*]}"
@@ -158,8 +160,8 @@ dmap_stop_engine() {
     done
     # Unmount leftovers (netns, shm, rootfs, ...) deepest first.
     local mnt
-    for mnt in $(awk -v d="$dir/" 'index($5, d) == 1 || $5 == substr(d, 1, length(d) - 1) { print $5 }' \
-        /proc/self/mountinfo | sort -r); do
+    awk -v d="$dir/" 'index($5, d) == 1 || $5 == substr(d, 1, length(d) - 1) { print $5 }' \
+        /proc/self/mountinfo | sort -r | while read -r mnt; do
         timeout 10 umount "$mnt" 2>/dev/null || timeout 10 umount -l "$mnt" 2>/dev/null ||
             dmap_log "could not unmount $mnt"
     done
@@ -254,7 +256,7 @@ dmap_make_certs() {
     local dir=$1
     mkdir -p "$dir"
     (
-        cd "$dir"
+        cd "$dir" || exit
         umask 077
         openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj '/CN=dmap test CA' \
             -keyout ca-key.pem -out ca.pem \

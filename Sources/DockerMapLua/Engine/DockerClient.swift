@@ -54,7 +54,7 @@ public final class DockerClient: Sendable {
     public let configuration: Configuration
     public let endpoint: EngineEndpoint
     let transport: EngineTransport
-    private let negotiated = NIOLockedValueBox<Task<String, Error>?>(nil)
+    private let negotiation = NIOLockedValueBox<NegotiationState>(.idle)
 
     /// The name used in messages: the configured name or the address.
     public var name: String { configuration.name ?? endpoint.displayName }
@@ -75,20 +75,40 @@ public final class DockerClient: Sendable {
     // MARK: Version negotiation
 
     /// The API version in use: the pinned one, or `min(engine's, maxAPIVersion)` found once by `/_ping`.
+    ///
+    /// Concurrent first calls share one negotiation. It runs in the caller's task (no unstructured task, which
+    /// would need Swift's global pool).
     public func apiVersion() async throws -> String {
         if configuration.version != "auto" { return configuration.version }
-        let task = negotiated.withLockedValue { current -> Task<String, Error> in
-            if let current { return current }
-            let task = Task { try await self.negotiate() }
-            current = task
-            return task
+        enum Step { case done(String), wait, lead }
+        let waiter = NegotiationWaiter()
+        let step = negotiation.withLockedValue { state -> Step in
+            switch state {
+            case .done(let version): return .done(version)
+            case .running(let waiters):
+                state = .running(waiters + [waiter])
+                return .wait
+            case .idle:
+                state = .running([])
+                return .lead
+            }
         }
-        do {
-            return try await task.value
-        } catch {
-            // A failed negotiation is tried again by the next call.
-            negotiated.withLockedValue { if $0 == task { $0 = nil } }
-            throw error
+        switch step {
+        case .done(let version):
+            return version
+        case .wait:
+            return try await waiter.wait()
+        case .lead:
+            let result: Result<String, Error>
+            do { result = .success(try await negotiate()) } catch { result = .failure(error) }
+            let waiters = negotiation.withLockedValue { state -> [NegotiationWaiter] in
+                guard case .running(let waiters) = state else { return [] }
+                // A failed negotiation is tried again by the next call.
+                if case .success(let version) = result { state = .done(version) } else { state = .idle }
+                return waiters
+            }
+            for w in waiters { w.resume(result) }
+            return try result.get()
         }
     }
 
@@ -245,4 +265,34 @@ public final class DockerClient: Sendable {
 /// The version of dmap-lua.
 public enum DMapVersion {
     public static let current = "0.1.0"
+}
+
+enum NegotiationState {
+    case idle
+    case running([NegotiationWaiter])
+    case done(String)
+}
+
+/// One caller waiting for a negotiation that another caller runs.
+final class NegotiationWaiter: Sendable {
+    private let state = NIOLockedValueBox<(CheckedContinuation<String, Error>?, Result<String, Error>?)>((nil, nil))
+
+    func wait() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLockedValue { s -> Result<String, Error>? in
+                if let r = s.1 { return r }
+                s.0 = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    func resume(_ result: Result<String, Error>) {
+        let continuation = state.withLockedValue { s -> CheckedContinuation<String, Error>? in
+            s.1 = result
+            return s.0
+        }
+        continuation?.resume(with: result)
+    }
 }

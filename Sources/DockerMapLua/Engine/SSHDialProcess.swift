@@ -97,7 +97,7 @@ final class SSHDialProcess: Sendable {
         stderrText.withLockedValue { $0 = text }
         unlink(stderrFile)
         let pid = self.pid
-        DispatchQueue.global().async {
+        Self.reaper.async {
             var status: CInt = 0
             for _ in 0..<50 {
                 if waitpid(pid, &status, WNOHANG) != 0 { return }
@@ -107,6 +107,9 @@ final class SSHDialProcess: Sendable {
             waitpid(pid, &status, 0)
         }
     }
+
+    /// Waits for ended ssh processes; a serial queue of its own, so it never competes with Swift's pool.
+    private static let reaper = DispatchQueue(label: "dmap-lua.ssh-reaper")
 
     /// Called when NIO never took the descriptors.
     func abandon() {

@@ -1,12 +1,35 @@
 import Dispatch
 import NIOConcurrencyHelpers
 
-/// Runs async work from the Lua thread and blocks that thread (never a pool thread) until it is done.
+/// Runs the async work that the Lua thread waits for.
+///
+/// The work must never need a thread of Swift's cooperative pool: the thread that called into Lua may itself be one
+/// of them, blocked until the script ends (on 2 cores two such callers would block the whole pool, and the engine
+/// call they wait for would never run). Jobs run on private serial dispatch queues instead: on Linux a serial queue
+/// targets libdispatch's overcommit pool, which starts threads as needed (a concurrent queue would share the
+/// width-limited pool that Swift concurrency uses). The work is I/O-bound; NIO's own threads do the I/O.
+final class EngineTaskExecutor: TaskExecutor {
+    static let shared = EngineTaskExecutor()
+    private let queues = (0..<4).map { DispatchQueue(label: "dmap-lua.engine.\($0)") }
+    private let next = NIOLockedValueBox(0)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        let index = next.withLockedValue { n -> Int in
+            n = (n + 1) % queues.count
+            return n
+        }
+        queues[index].async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// Runs async work from the Lua thread and blocks that thread until it is done.
 @available(*, noasync, message: "blocks the calling thread; only for the Lua thread")
 func blockingAwait<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let result = NIOLockedValueBox<Result<T, Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
-    Task {
+    Task(executorPreference: EngineTaskExecutor.shared) {
         let r: Result<T, Error>
         do { r = .success(try await operation()) } catch { r = .failure(error) }
         result.withLockedValue { $0 = r }

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import DockerMapLua
+
+/// Every engine call has a timeout; streaming and waiting calls time out on silence.
+@Suite("Timeouts (real engine)")
+struct TimeoutTests {
+    @Test("wait with a timeout, and the client's timeout on a silent call, give kind timeout")
+    func timeouts() throws {
+        let name = TestEnv.unique("timeout")
+        let r = try runLua("""
+            local d = dmap.client()
+            d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sleep", "300"}, StopSignal = "SIGKILL"}
+            d:start("\(name)")
+            local t0 = os.time()
+            local ok, err = pcall(d.wait, d, "\(name)", {timeout = 1})
+            assert(not ok and err.kind == "timeout", tostring(err))
+            -- A client whose timeout is 1 s: the engine stays silent on /wait while the container runs.
+            local quick = dmap.client{timeout = 1}
+            ok, err = pcall(quick.api, quick, "POST", "/containers/\(name)/wait")
+            assert(not ok and err.kind == "timeout", tostring(err))
+            assert(quick:ping(), "the client still works afterwards")
+            local elapsed = os.time() - t0
+            d:remove_container("\(name)", {force = true})
+            report(elapsed)
+            """)
+        let elapsed = try #require(r.last.first?.intValue)
+        #expect(elapsed < 10)
+    }
+
+    @Test("a long answer that keeps talking is not cut off by the timeout")
+    func longButTalking() throws {
+        let name = TestEnv.unique("talk")
+        let r = try runLua("""
+            local d = dmap.client{timeout = 1}
+            d:create_container{name = "\(name)", Image = "busybox:latest", StopSignal = "SIGKILL",
+              Cmd = {"sh", "-c", "for i in 1 2 3 4; do echo $i; sleep 0.5; done"}}
+            d:start("\(name)")
+            -- logs with follow streams for 2 s in all but is never silent for 1 s.
+            local out = d:api("GET", "/containers/\(name)/logs", {query = {follow = true, stdout = true}})
+            d:remove_container("\(name)", {force = true})
+            report(#out)
+            """)
+        // Four frames of 8-byte header plus "n\\n".
+        #expect(r.last == [40])
+    }
+}
