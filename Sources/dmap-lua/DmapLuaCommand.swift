@@ -46,6 +46,13 @@ struct DmapLuaCommand: ParsableCommand {
         if script.isEmpty && chunks.isEmpty {
             throw ValidationError("nothing to run: give a script or -e CODE")
         }
+        if let host {
+            do {
+                _ = try EngineEndpoint.parse(host)
+            } catch let error as DMapError {
+                throw ValidationError(error.message)
+            }
+        }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("unknown log level '\(logLevel)'")
         }

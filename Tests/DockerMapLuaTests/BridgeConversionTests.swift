@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DockerMapLua
 
@@ -47,6 +48,18 @@ struct BridgeConversionTests {
         #expect(got[2] == .object(["1.5": "x"]))
     }
 
+    @Test("dmap.array marks a table as an array, so that an empty one stays an array")
+    func arrayMarker() throws {
+        let reports = Reports()
+        let runtime = try makeRuntime(reports: reports)
+        try runtime.run(string: """
+            report(dmap.array{}, dmap.array(), dmap.array{1, 2}, {})
+            local ok, err = pcall(report, dmap.array{a = 1})
+            assert(not ok and err.kind == "usage" and err.message:find("dmap.array"), tostring(err))
+            """)
+        #expect(reports.all.first == [.array([]), .array([]), [1, 2], .object([:])])
+    }
+
     @Test("Values that cannot cross become usage errors naming the place")
     func unconvertible() throws {
         let runtime = try makeRuntime()
@@ -59,6 +72,14 @@ struct BridgeConversionTests {
             ok, err = pcall(report, t)
             assert(not ok and err.message:find("nested too deeply"), tostring(err))
             """)
+    }
+
+    @Test("A reply of JSON lines decodes into the array of its messages; one document stays itself")
+    func jsonLines() throws {
+        let lines = Data("{\"status\":\"a\"}\r\n{\"status\":\"b\"}\r\n".utf8)
+        #expect(try Value.decodeJSONOrLines(lines) == [["status": "a"], ["status": "b"]])
+        #expect(try Value.decodeJSONOrLines(Data("{\"a\":[1,\n2]}\n".utf8)) == ["a": [1, 2]])
+        #expect(throws: DMapError.self) { try Value.decodeJSONOrLines(Data("{oops".utf8)) }
     }
 
     @Test("Numbers round-trip through JSON text")

@@ -122,8 +122,14 @@ struct FakeEngineTests {
 
     @Test("Error statuses map to kinds with the engine's message")
     func statuses() async throws {
-        for (status, kind) in [(404, DMapError.Kind.notFound), (409, .conflict), (401, .auth), (500, .engine), (400, .engine)] {
-            let body = "{\"message\":\"status \(status)\"}"
+        let cases: [(Int, String, DMapError.Kind)] = [
+            (404, "status 404", .notFound), (409, "status 409", .conflict), (401, "status 401", .auth),
+            (500, "status 500", .engine), (400, "status 400", .engine),
+            (403, "error while removing network: network n1 id 12 has active endpoints", .engine),
+            (403, "unauthorized: access denied", .auth),
+        ]
+        for (status, text, kind) in cases {
+            let body = "{\"message\":\"\(text)\"}"
             let reply = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             let engine = try await FakeEngine(reply: Array(reply.utf8), thenClose: true)
             let docker = try client(engine)
@@ -131,7 +137,7 @@ struct FakeEngineTests {
                 try await docker.inspectContainer("web")
             } throws: { error in
                 let e = error as? DMapError
-                return e?.kind == kind && e?.status == status && e?.message == "status \(status)" && e?.object == "web"
+                return e?.kind == kind && e?.status == status && e?.message == text && e?.object == "web"
             }
             try await engine.stop()
         }

@@ -47,6 +47,8 @@ struct CLITests {
         #expect(try runCLI([]).status == 2)
         #expect(try runCLI(["--bogus", "-e", "print(1)"]).status == 2)
         #expect(try runCLI(["--log-level", "loud", "-e", ""]).status == 2)
+        let badHost = try runCLI(["-H", "ftp://engine", "-e", ""])
+        #expect(badHost.status == 2 && badHost.stderr.contains("unsupported scheme 'ftp'"))
         let help = try runCLI(["--help"])
         #expect(help.status == 0 && help.stdout.contains("-H, --host"))
         let version = try runCLI(["--version"])

@@ -97,6 +97,17 @@ extension Value {
         }
     }
 
+    /// Decodes one JSON document, or a stream of JSON lines (as `/build`, `/images/create` and push answer) into an
+    /// array of its messages.
+    public static func decodeJSONOrLines(_ data: Data) throws -> Value {
+        if let single = try? JSONDecoder().decode(Value.self, from: data) { return single }
+        let lines = data.split(separator: UInt8(ascii: "\n")).filter { line in
+            line.contains { !($0 == 32 || $0 == 9 || $0 == 13) }
+        }
+        guard lines.count > 1 else { return try decodeJSON(data) }
+        return .array(try lines.map { try decodeJSON(Data($0)) })
+    }
+
     /// Encodes this value as compact JSON.
     public func encodeJSON() -> Data {
         // Encoding a `Value` cannot fail: every case maps to JSON (non-finite doubles become strings).

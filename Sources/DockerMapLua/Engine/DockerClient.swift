@@ -253,7 +253,12 @@ public final class DockerClient: Sendable {
         if message.isEmpty { message = "HTTP \(response.status) from \(request.method) \(request.path)" }
         let kind: DMapError.Kind
         switch response.status {
-        case 401, 403: kind = .auth
+        case 401: kind = .auth
+        case 403:
+            // 403 is also the engine's answer to refusals that have nothing to do with credentials
+            // ("network has active endpoints").
+            let lower = message.lowercased()
+            kind = ["unauthorized", "authentication", "denied", "credentials"].contains { lower.contains($0) } ? .auth : .engine
         case 404: kind = .notFound
         case 409: kind = .conflict
         default: kind = .engine

@@ -98,10 +98,7 @@ extension DockerClient {
     public func wait(_ id: String, _ options: [String: Value] = [:]) async throws -> Int64 {
         var query = options
         let seconds = query.removeValue(forKey: "timeout")
-        let timeout: TimeAmount = seconds.flatMap { v -> Double? in
-            if case .double(let d) = v { return d }
-            return v.intValue.map(Double.init)
-        }.map { .nanoseconds(Int64($0 * 1e9)) } ?? .hours(24 * 365)
+        let timeout = Self.secondsOption(seconds) ?? .hours(24 * 365)
         let reply = try await call(
             EngineRequest("POST", Self.path("/containers/{}/wait", id), query: Self.query(query), timeout: timeout,
                           object: id))
@@ -113,6 +110,15 @@ extension DockerClient {
 
     public func removeContainer(_ id: String, _ options: [String: Value] = [:]) async throws {
         try await send(EngineRequest("DELETE", Self.path("/containers/{}", id), query: Self.query(options), object: id))
+    }
+
+    /// A `timeout` option in seconds (integer or fractional); `nil` when absent or not a positive number.
+    static func secondsOption(_ value: Value?) -> TimeAmount? {
+        switch value {
+        case .int(let i)? where i > 0: return .seconds(i)
+        case .double(let d)? where d > 0: return .nanoseconds(Int64(d * 1e9))
+        default: return nil
+        }
     }
 
     /// A stop or restart may take its grace period plus the client's timeout before the engine answers.
@@ -184,7 +190,7 @@ extension DockerClient {
         stdout: [UInt8], stderr: [UInt8], exitCode: Int64
     ) {
         let tty = options["Tty"]?.boolValue ?? false
-        let timeout = options["timeout"]?.intValue.map { TimeAmount.seconds($0) } ?? .hours(24 * 365)
+        let timeout = Self.secondsOption(options["timeout"]) ?? .hours(24 * 365)
         let output = try await perform(
             EngineRequest(
                 "POST", Self.path("/exec/{}/start", execID), body: .json(["Detach": false, "Tty": .bool(tty)]),

@@ -108,13 +108,14 @@ public struct TLSSettings: Sendable, Equatable {
         self.clientKey = clientKey
     }
 
-    /// TLS as the docker CLI derives it from its environment: `DOCKER_CERT_PATH` (or `~/.docker`) holds
-    /// `ca.pem`, `cert.pem`, `key.pem`; a non-empty `DOCKER_TLS_VERIFY` turns verification on. Returns `nil` when
-    /// neither `DOCKER_TLS_VERIFY` nor `DOCKER_CERT_PATH` is set.
+    /// TLS as Docker's Go client derives it from the environment: `DOCKER_CERT_PATH` (or `~/.docker`) holds
+    /// `ca.pem`, `cert.pem`, `key.pem`; a non-empty `DOCKER_TLS_VERIFY` turns verification on; `DOCKER_TLS` or
+    /// `DOCKER_CERT_PATH` alone give TLS without verifying the engine. Returns `nil` when none of them is set.
     public static func fromEnvironment(_ env: [String: String]) -> TLSSettings? {
         let verify = !(env["DOCKER_TLS_VERIFY"] ?? "").isEmpty
+        let tls = !(env["DOCKER_TLS"] ?? "").isEmpty
         let certPath = env["DOCKER_CERT_PATH"].flatMap { $0.isEmpty ? nil : $0 }
-        guard verify || certPath != nil else { return nil }
+        guard verify || tls || certPath != nil else { return nil }
         let dir = certPath ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.docker")
         func file(_ name: String) -> String? {
             let path = dir + "/" + name

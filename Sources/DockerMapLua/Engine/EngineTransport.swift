@@ -132,6 +132,11 @@ final class EngineTransport: Sendable {
         if let c = error as? ChannelError, case .connectTimeout = c {
             return DMapError(.timeout, "connecting to the engine at \(name) timed out", client: name)
         }
+        if error is HTTPParserError {
+            return DMapError(
+                .connection, "the engine at \(name) did not answer in HTTP (\(error)); is this a Docker engine?",
+                client: name)
+        }
         if let ssl = error as? NIOSSLError {
             return DMapError(.connection, "TLS with the engine at \(name) failed: \(ssl)", client: name)
         }

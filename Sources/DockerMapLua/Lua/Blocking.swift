@@ -38,3 +38,66 @@ func blockingAwait<T: Sendable>(_ operation: @escaping @Sendable () async throws
     done.wait()
     return try result.withLockedValue { $0! }.get()
 }
+
+/// Runs async work from the Lua thread while handing the events it emits to `onEvent` on the Lua thread (where Lua
+/// hooks may run). If `onEvent` throws, the work is cancelled, awaited, and the error rethrown.
+@available(*, noasync, message: "blocks the calling thread; only for the Lua thread")
+func blockingAwait<T: Sendable, Event: Sendable>(
+    _ operation: @escaping @Sendable (_ emit: @escaping @Sendable (Event) -> Void) async throws -> T,
+    onEvent: (Event) throws -> Void
+) throws -> T {
+    let queue = EventQueue<Event, T>()
+    let task = Task(executorPreference: EngineTaskExecutor.shared) {
+        let r: Result<T, Error>
+        do { r = .success(try await operation(queue.emit)) } catch { r = .failure(error) }
+        queue.finish(r)
+    }
+    while true {
+        let (events, result) = queue.take()
+        for event in events {
+            do {
+                try onEvent(event)
+            } catch {
+                task.cancel()
+                _ = queue.waitForResult()
+                throw error
+            }
+        }
+        if let result { return try result.get() }
+    }
+}
+
+/// Events from an engine task to the Lua thread, then the task's result.
+final class EventQueue<Event: Sendable, T: Sendable>: Sendable {
+    private let state = NIOLockedValueBox<(events: [Event], result: Result<T, Error>?)>(([], nil))
+    private let signal = DispatchSemaphore(value: 0)
+
+    @Sendable func emit(_ event: Event) {
+        state.withLockedValue { $0.events.append(event) }
+        signal.signal()
+    }
+
+    func finish(_ result: Result<T, Error>) {
+        state.withLockedValue { $0.result = result }
+        signal.signal()
+    }
+
+    /// Waits until there are events or a result; returns the events so far and the result once there is one
+    /// and every event before it has been taken.
+    func take() -> ([Event], Result<T, Error>?) {
+        signal.wait()
+        return state.withLockedValue { s in
+            let events = s.events
+            s.events.removeAll()
+            return (events, s.result)
+        }
+    }
+
+    /// Waits for the result, dropping events.
+    func waitForResult() -> Result<T, Error> {
+        while true {
+            let (_, result) = take()
+            if let result { return result }
+        }
+    }
+}

@@ -15,6 +15,8 @@ public struct LuaState {
     enum RegistryKey {
         static let errorMetatable = "dmap.error"
         static let null = "dmap.null"
+        /// Metatable that marks a table as a JSON array even when empty (`dmap.array{}`).
+        static let arrayMarker = "dmap.array"
     }
 
     public var top: Int32 { lua_gettop(L) }
@@ -84,6 +86,11 @@ public struct LuaState {
             }
         }
         let length = lua_Integer(lua_rawlen(L, index))
+        let marked = hasMetatable(at: index, RegistryKey.arrayMarker)
+        if marked && !(isArray && count == length) {
+            throw DMapError(.usage, "\(path): a dmap.array may only hold the items 1...n")
+        }
+        if marked && count == 0 { return .array([]) }
         if isArray && count > 0 && count == length {
             var items: [Value] = []
             items.reserveCapacity(Int(length))
@@ -240,8 +247,13 @@ public struct LuaState {
     }
 
     public func isErrorTable(at index: Int32) -> Bool {
+        hasMetatable(at: index, RegistryKey.errorMetatable)
+    }
+
+    /// Whether the table at `index` has the metatable registered under `key`.
+    func hasMetatable(at index: Int32, _ key: String) -> Bool {
         guard lua_type(L, index) == LUA_TTABLE, lua_getmetatable(L, index) != 0 else { return false }
-        registryField(RegistryKey.errorMetatable)
+        registryField(key)
         defer { pop(2) }
         return lua_rawequal(L, -1, -2) != 0
     }

@@ -85,7 +85,16 @@ enum ClientBinding {
     // MARK: Methods
 
     static func register(_ state: LuaState, context: BindingContext) {
-        state.registerClass(metatable, methods: methods(context: context))
+        state.registerClass(metatable, methods: methods(context: context) + ClientToolsBinding.methods())
+    }
+
+    /// The options table at `position`, rejecting keys not in `known` (with the nearest one as a hint).
+    static func checkedOptions(_ call: LuaCall, _ position: Int32, _ known: Set<String>) throws -> [String: Value] {
+        let options = try call.options(position)
+        for key in options.keys.sorted() where !known.contains(key) {
+            throw call.bad(position, "unknown option '\(key)'\(Suggest.hint(key, known))")
+        }
+        return options
     }
 
     /// The client behind `self` (argument 1).
@@ -253,6 +262,15 @@ enum ClientBinding {
         return 1
     }
 
+    /// A number of seconds (integer or not) as a NIO time amount.
+    static func seconds(_ value: Value, _ name: String) throws -> TimeAmount {
+        switch value {
+        case .int(let i) where i > 0: return .seconds(i)
+        case .double(let d) where d > 0: return .nanoseconds(Int64(d * 1e9))
+        default: throw DMapError(.usage, "'\(name)' must be a positive number of seconds, got \(value.typeName)")
+        }
+    }
+
     /// `docker:api(method, path, {query=, body=, headers=, timeout=})`: any endpoint; decoded JSON or the raw text.
     static func api(_ call: LuaCall) throws -> Int32 {
         let client = try client(call)
@@ -282,7 +300,7 @@ enum ClientBinding {
             if case .object(let h)? = options["headers"] {
                 request.headers = h.keys.sorted().compactMap { k in h[k]!.stringValue.map { (k, $0) } }
             }
-            if let t = options["timeout"], case .int(let s) = t { request.timeout = .seconds(s) }
+            if let t = options["timeout"] { request.timeout = try seconds(t, "timeout") }
             if let v = options["versioned"]?.boolValue { request.versioned = v }
         }
         let r = request
@@ -294,7 +312,7 @@ enum ClientBinding {
         if body.isEmpty {
             lua_pushnil(call.L)
         } else if isJSON {
-            call.state.push(try Value.decodeJSON(Data(body)))
+            call.state.push(try Value.decodeJSONOrLines(Data(body)))
         } else {
             call.state.push(bytes: body)
         }

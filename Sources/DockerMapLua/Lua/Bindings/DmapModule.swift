@@ -17,6 +17,22 @@ enum DmapModule {
             lua_pushboolean(call.L, call.state.isErrorTable(at: 1) ? 1 : 0)
             return 1
         }
+        lua_createtable(L, 0, 1)
+        state.push("dmap.array")
+        state.setRawField(-2, "__name")
+        state.setRegistryField(LuaState.RegistryKey.arrayMarker)
+        state.setFunction(-1, "array", qualifiedName: "array") { call in
+            // dmap.array([t]): marks t (or a new table) as a JSON array, so that an empty one is sent as [].
+            if call.isNoneOrNil(1) {
+                lua_createtable(call.L, 0, 0)
+            } else {
+                guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.expected(1, "table") }
+                lua_settop(call.L, 1)
+            }
+            call.state.registryField(LuaState.RegistryKey.arrayMarker)
+            lua_setmetatable(call.L, -2)
+            return 1
+        }
         state.setFunction(-1, "client", qualifiedName: "client") { call in
             try ClientBinding.create(call, context: context)
         }
