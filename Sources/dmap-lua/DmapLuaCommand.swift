@@ -106,9 +106,10 @@ struct DmapLuaCommand: ParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let interactive = isatty(STDERR_FILENO) == 1
-        let options = LuaRuntime.Options(
-            defaultHost: host, logger: Logger(label: "dmap-lua"), progress: interactive && !noProgress)
+        // Live progress only on a terminal; piped output stays plain.
+        let progress = isatty(STDERR_FILENO) == 1 && !noProgress ? TerminalProgress() : nil
+        PlainLogHandler.progress.withLockedValue { $0 = progress }
+        let options = LuaRuntime.Options(defaultHost: host, logger: Logger(label: "dmap-lua"), progress: progress)
         do {
             let runtime = try LuaRuntime(options: options)
             let scriptPath = script.first

@@ -17,13 +17,13 @@ public final class LuaRuntime: @unchecked Sendable {
         public var defaultHost: String?
         /// Receives `push_log` messages and the runtime's own diagnostics.
         public var logger: Logger
-        /// Show live progress on a terminal (the default `push_progress`).
-        public var progress: Bool
+        /// Receives what the default `push_progress` hook gets (nothing is shown when `nil`).
+        public var progress: (any ProgressSink)?
         /// The environment the docker CLI would read (`DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, …).
         public var environment: [String: String]
 
         public init(
-            defaultHost: String? = nil, logger: Logger = Logger(label: "dmap-lua"), progress: Bool = false,
+            defaultHost: String? = nil, logger: Logger = Logger(label: "dmap-lua"), progress: (any ProgressSink)? = nil,
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.defaultHost = defaultHost

@@ -229,7 +229,13 @@ enum ClientBinding {
                 return 0
             }),
             ("push_progress", { call in
+                // Default hook: the runtime's progress display, if it has one.
                 _ = try client(call)
+                guard let sink = context.options.progress else { return 0 }
+                let status = try call.optionalString(2) ?? ""
+                let id = try call.optionalString(3) ?? ""
+                let detail = call.isNoneOrNil(4) ? nil : try call.value(4)
+                sink.update(status: status, id: id, detail: detail)
                 return 0
             }),
         ]
