@@ -210,11 +210,16 @@ dmap_import_busybox() {
 
 # dmap_start_registry DIR PORT USER PASSWORD -- docker-registry with htpasswd auth on 127.0.0.1:PORT.
 dmap_start_registry() {
-    local dir=$1 port=$2 user=$3 password=$4
+    local dir=$1 port=$2
+    shift 2
     mkdir -p "$dir/storage"
     dir=$(cd "$dir" && pwd)
-    # -i reads the password from stdin, so it never shows up in a process list.
-    printf '%s\n' "$password" | htpasswd -Bin "$user" >"$dir/htpasswd" 2>/dev/null
+    : >"$dir/htpasswd"
+    # USER PASSWORD pairs; -i reads the password from stdin, so it never shows up in a process list.
+    while (($# >= 2)); do
+        printf '%s\n' "$2" | htpasswd -Bin "$1" >>"$dir/htpasswd" 2>/dev/null
+        shift 2
+    done
     cat >"$dir/config.yml" <<YAML
 version: 0.1
 log:

@@ -42,9 +42,12 @@ extension DockerClient {
 
     /// `POST /auth`: checks credentials with the registry through the engine. Returns the engine's reply
     /// (`Status`, and `IdentityToken` when the registry issues one). Bad credentials are an `auth` error.
-    public func login(_ body: Value, registry: String) async throws -> Value {
+    /// `body` is the engine's `AuthConfig` JSON (it holds the secret; it is sent, never logged).
+    public func login(_ body: [UInt8], registry: String) async throws -> Value {
         do {
-            return try await call(EngineRequest("POST", "/auth", body: .json(body), object: registry))
+            return try await call(
+                EngineRequest("POST", "/auth", headers: [("Content-Type", "application/json")], body: .bytes(body),
+                              object: registry))
         } catch var error as DMapError where error.status == 401 || error.status == 500 && Self.looksLikeAuth(error.message) {
             error.kind = .auth
             error.message = "login to \(registry) failed: \(error.message)"

@@ -5,7 +5,12 @@ import NIOCore
 /// A `dmap.client` object in Lua: the Swift client plus the runtime it belongs to.
 final class ClientHandle {
     let client: DockerClient
-    init(client: DockerClient) { self.client = client }
+    /// Registry credentials: logins of this run, `auth_configs`, then the docker CLI's configuration.
+    let credentials: CredentialStore
+    init(client: DockerClient, credentials: CredentialStore) {
+        self.client = client
+        self.credentials = credentials
+    }
 }
 
 /// `dmap.client{...}` and its methods. Each method is a thin shell: check arguments, call the engine layer, push
@@ -13,14 +18,17 @@ final class ClientHandle {
 enum ClientBinding {
     static let metatable = "dmap.client"
 
-    static let optionKeys: Set<String> = ["base_url", "version", "timeout", "tls", "ssh", "name"]
+    static let optionKeys: Set<String> = ["base_url", "version", "timeout", "tls", "ssh", "name", "auth_configs"]
 
     /// `dmap.client([options])`.
     static func create(_ call: LuaCall, context: BindingContext) throws -> Int32 {
         let options = try call.options(1)
         let config = try configuration(options, context: context)
         let client = try DockerClient(config)
-        call.state.pushRetained(ClientHandle(client: client), metatable: metatable)
+        let credentials = CredentialStore(
+            authConfigs: try RegistryAuth.authConfigs(from: options["auth_configs"]),
+            environment: context.options.environment)
+        call.state.pushRetained(ClientHandle(client: client, credentials: credentials), metatable: metatable)
         return 1
     }
 
@@ -85,7 +93,8 @@ enum ClientBinding {
     // MARK: Methods
 
     static func register(_ state: LuaState, context: BindingContext) {
-        state.registerClass(metatable, methods: methods(context: context) + ClientToolsBinding.methods())
+        state.registerClass(metatable, methods: methods(context: context) + ClientToolsBinding.methods()
+                                           + ClientRegistryBinding.methods(context: context))
     }
 
     /// The options table at `position`, rejecting keys not in `known` (with the nearest one as a hint).
@@ -99,10 +108,14 @@ enum ClientBinding {
 
     /// The client behind `self` (argument 1).
     static func client(_ call: LuaCall) throws -> DockerClient {
+        try handle(call).client
+    }
+
+    static func handle(_ call: LuaCall) throws -> ClientHandle {
         guard let handle = call.state.retained(at: 1, as: ClientHandle.self, metatable: metatable) else {
             throw call.expected(1, "dmap.client")
         }
-        return handle.client
+        return handle
     }
 
     /// A method that takes only `self` and an optional options table, and pushes what `body` returns.
