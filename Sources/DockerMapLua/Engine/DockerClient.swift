@@ -261,7 +261,9 @@ public final class DockerClient: Sendable {
             kind = ["unauthorized", "authentication", "denied", "credentials"].contains { lower.contains($0) } ? .auth : .engine
         case 404: kind = .notFound
         case 409: kind = .conflict
-        default: kind = .engine
+        default:
+            // A registry's refusal comes back as a 500 with the registry's words.
+            kind = Self.looksLikeAuth(message) ? .auth : .engine
         }
         return DMapError(kind, message, status: response.status, object: request.object, client: name)
     }

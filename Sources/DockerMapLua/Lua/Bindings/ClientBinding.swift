@@ -94,7 +94,7 @@ enum ClientBinding {
 
     static func register(_ state: LuaState, context: BindingContext) {
         state.registerClass(metatable, methods: methods(context: context) + ClientToolsBinding.methods()
-                                           + ClientRegistryBinding.methods(context: context))
+                                           + ClientRegistryBinding.methods(context: context) + ClientBuildBinding.methods())
     }
 
     /// The options table at `position`, rejecting keys not in `known` (with the nearest one as a hint).

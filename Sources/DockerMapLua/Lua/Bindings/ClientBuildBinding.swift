@@ -1,0 +1,115 @@
+import CLua
+import Foundation
+
+/// `docker:build{...}`: Docker-Map's `build` with extra tags. Returns the new image id, or `nil, err` for a failed
+/// build (`raise_on_error = true` raises instead); every output line goes to `push_log`.
+enum ClientBuildBinding {
+    static let optionKeys: Set<String> = [
+        "tag", "path", "dockerfile", "add_tags", "add_latest_tag", "buildargs", "nocache", "pull", "rm", "forcerm",
+        "labels", "target", "raise_on_error", "timeout", "network_mode", "extra_hosts", "shmsize", "platform",
+        "cache_from", "squash",
+    ]
+
+    static func methods() -> [(String, LuaFunction)] {
+        [("build", { call in
+            let o = try ClientBuildBinding.options(call)
+            guard let path = o["path"]?.stringValue else { throw call.bad(2, "'path' is required (the context directory)") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DMapError(.usage, "build: the context '\(path)' is not a directory", object: path)
+            }
+            let dockerfile = o["dockerfile"]?.stringValue ?? "Dockerfile"
+            return try run(call, o) {
+                let context = try BuildContext.directory(path: path, dockerfile: dockerfile)
+                return { writer in try await context.write { try await writer.write($0) } }
+            }
+        })]
+    }
+
+    /// The options table (argument 2), checked: `tag` is mandatory.
+    static func options(_ call: LuaCall) throws -> [String: Value] {
+        let o = try ClientBinding.checkedOptions(call, 2, optionKeys)
+        guard lua_type(call.L, 2) == LUA_TTABLE else { throw call.expected(2, "table") }
+        guard let tag = o["tag"]?.stringValue, !tag.isEmpty else { throw call.bad(2, "'tag' is required") }
+        return o
+    }
+
+    /// The Engine API query for the build options.
+    static func query(_ o: [String: Value]) throws -> [(String, String)] {
+        var q: [(String, String)] = [("t", o["tag"]!.stringValue!)]
+        if let d = o["dockerfile"]?.stringValue { q.append(("dockerfile", d)) }
+        func flag(_ key: String, _ name: String, default value: Bool? = nil) {
+            if let b = o[key]?.boolValue ?? value { q.append((name, b ? "1" : "0")) }
+        }
+        flag("nocache", "nocache")
+        flag("pull", "pull")
+        flag("rm", "rm", default: true)
+        flag("forcerm", "forcerm")
+        flag("squash", "squash")
+        for (key, name) in [("buildargs", "buildargs"), ("labels", "labels"), ("cache_from", "cachefrom"),
+                            ("extra_hosts", "extrahosts")] {
+            if let v = o[key], v != .null { q.append((name, String(decoding: v.encodeJSON(), as: UTF8.self))) }
+        }
+        for (key, name) in [("target", "target"), ("network_mode", "networkmode"), ("platform", "platform")] {
+            if let s = o[key]?.stringValue { q.append((name, s)) }
+        }
+        if let size = o["shmsize"]?.intValue { q.append(("shmsize", String(size))) }
+        return q
+    }
+
+    /// Runs a build whose context `makeWriter` provides, routes its output to the hooks, adds the extra tags and
+    /// pushes the result (`id` or `nil, err`).
+    static func run(
+        _ call: LuaCall, _ o: [String: Value],
+        makeWriter: () throws -> @Sendable (EngineBodyWriter) async throws -> Void
+    ) throws -> Int32 {
+        let handle = try ClientBinding.handle(call)
+        let client = handle.client
+        let raise = o["raise_on_error"]?.boolValue ?? false
+        let tag = o["tag"]!.stringValue!
+        let query = try query(o)
+        let extraTags = try tagsToAdd(o)
+        let timeout = o["timeout"].flatMap(DockerClient.secondsOption)
+        do {
+            let writer = try makeWriter()
+            let registryConfig = try? handle.credentials.buildConfigHeader()
+            let outcome = try blockingAwait({ emit in
+                try await client.build(
+                    query: query, registryConfig: registryConfig, timeout: timeout, writeContext: writer,
+                    onMessage: { emit($0) })
+            }, onEvent: { (message: Value) in try ClientHooks.route(call.state, message) })
+            guard let reported = outcome.imageID else {
+                throw DMapError(.build, outcome.error ?? "the build of \(tag) produced no image", object: tag, client: client.name)
+            }
+            // The classic builder reports a short id; hand back the full one.
+            let id = try blockingAwait { try await client.inspectImage(reported)["Id"]?.stringValue } ?? reported
+            for (repository, extra) in extraTags {
+                try blockingAwait { try await client.tag(id, repository: repository, tag: extra) }
+            }
+            call.state.push(id)
+            return 1
+        } catch let error as DMapError where !raise && error.kind != .usage {
+            lua_pushnil(call.L)
+            call.state.push(error: error)
+            return 2
+        }
+    }
+
+    /// The extra tags as (repository, tag): `add_tags` entries are full references (`app:stable`,
+    /// `registry:5000/app:stable`) or bare tags for the main tag's repository; `add_latest_tag` adds `latest`.
+    static func tagsToAdd(_ o: [String: Value]) throws -> [(String, String)] {
+        let main = o["tag"]!.stringValue!
+        let repository = ImageReference.splitTag(main)?.repository ?? main
+        var result: [(String, String)] = []
+        var seen: Set<String> = [main]
+        func add(_ reference: String) {
+            let (repo, tag) = ImageReference.splitTag(reference).map { ($0.repository, $0.tag) } ?? (reference, "latest")
+            if seen.insert("\(repo):\(tag)").inserted { result.append((repo, tag)) }
+        }
+        for entry in try ClientToolsBinding.stringList(o["add_tags"], "add_tags") {
+            add(entry.contains(":") || entry.contains("/") ? entry : "\(repository):\(entry)")
+        }
+        if o["add_latest_tag"]?.boolValue == true { add("\(repository):latest") }
+        return result
+    }
+}
