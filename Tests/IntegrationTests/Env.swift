@@ -73,8 +73,15 @@ func runLua(_ code: String, host: String? = nil, environment: [String: String] =
 func runCLI(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
+    try runProgram(try TestEnv.binary, arguments, environment: environment, stdin: stdin)
+}
+
+/// Runs a program; returns its exit status, stdout and stderr.
+func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws
+    -> (status: Int32, stdout: String, stderr: String)
+{
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try TestEnv.binary)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }

@@ -183,3 +183,36 @@ struct RegistryTests {
         #expect(!r.stdout.contains(password) && !r.stderr.contains(password))
     }
 }
+
+/// The default `push_progress`: live per-layer lines on a terminal, nothing when output is piped.
+@Suite("Progress display (real registry)")
+struct ProgressDisplayTests {
+    @Test("a push shows redrawn per-layer progress on a terminal, and plain lines when piped")
+    func terminal() throws {
+        let registry = try TestEnv.require("DMAP_TEST_REGISTRY")
+        let host = try TestEnv.host
+        let repo = TestEnv.unique("progress")
+        let file = NSTemporaryDirectory() + "dmap-progress-\(UUID().uuidString.prefix(8)).lua"
+        try """
+            local d = dmap.client()
+            local image = "\(registry)/\(repo):1"
+            d:tag("busybox:latest", image)
+            assert(d:login{username = os.getenv("DMAP_TEST_REGISTRY_USER"), password = os.getenv("DMAP_TEST_REGISTRY_PASSWORD"), registry = "\(registry)"})
+            assert(d:push(image))
+            d:remove_image(image)
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        // `script` gives the command a pseudo-terminal; what the terminal showed comes back on stdout.
+        let binary = try TestEnv.binary
+        let onTerminal = try runProgram("/usr/bin/script", ["-qec", "\(binary) -H \(host) \(file)", "/dev/null"])
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("\u{1B}[2K"), "redrawn lines")
+        #expect(onTerminal.stdout.contains(": Preparing"), "a line per layer")
+        #expect(onTerminal.stdout.contains("\u{1B}[1A"), "the block is redrawn in place")
+        let piped = try runCLI(["-H", host, file])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("\u{1B}["))
+        let quiet = try runProgram("/usr/bin/script", ["-qec", "\(binary) --no-progress -H \(host) \(file)", "/dev/null"])
+        #expect(!quiet.stdout.contains("\u{1B}[2K"))
+    }
+}
