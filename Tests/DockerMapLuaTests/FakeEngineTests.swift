@@ -120,6 +120,27 @@ struct FakeEngineTests {
         }
     }
 
+    @Test("A download cut off half-way leaves no file, and an earlier file of that name untouched")
+    func cutOffDownload() async throws {
+        let reply = Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 100000\r\n\r\n".utf8)
+            + Array(repeating: UInt8(ascii: "x"), count: 40_000)
+        let engine = try await FakeEngine(reply: reply, thenClose: true)
+        let docker = try client(engine)
+        let dir = NSTemporaryDirectory() + "dmap-cut-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "previous".write(toFile: dir + "/image.tar", atomically: true, encoding: .utf8)
+        await #expect(throws: DMapError.self) {
+            try await docker.saveImage("busybox:latest", to: dir + "/image.tar")
+        }
+        await #expect(throws: DMapError.self) {
+            try await docker.saveImage("busybox:latest", to: dir + "/new.tar")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["image.tar"])
+        #expect(try String(contentsOfFile: dir + "/image.tar", encoding: .utf8) == "previous")
+        try await engine.stop()
+    }
+
     @Test("Error statuses map to kinds with the engine's message")
     func statuses() async throws {
         let cases: [(Int, String, DMapError.Kind)] = [
