@@ -78,14 +78,19 @@ struct BuildTests {
             """)
     }
 
-    @Test("buildargs, labels and dockerfile pass through")
+    @Test("buildargs, labels, extra_hosts and dockerfile (relative or absolute) pass through")
     func arguments() throws {
         let repo = TestEnv.unique("args")
-        try withContext(["build/Custom.dockerfile": "FROM busybox:latest\nARG GREETING\nRUN echo $GREETING > /greeting\nCMD [\"cat\", \"/greeting\"]\n"]) { dir in
+        try withContext(["build/Custom.dockerfile": "FROM busybox:latest\nARG GREETING\nRUN echo $GREETING > /greeting && grep -q dmaphost /etc/hosts\nCMD [\"cat\", \"/greeting\"]\n"]) { dir in
             let r = try runLua("""
                 local d = dmap.client()
                 local id = assert(d:build{tag = "\(repo):1", path = "\(dir)", dockerfile = "build/Custom.dockerfile",
-                                          buildargs = {GREETING = "hello args"}, labels = {team = "dmap"}, nocache = true})
+                                          buildargs = {GREETING = "hello args"}, labels = {team = "dmap"}, nocache = true,
+                                          extra_hosts = {dmaphost = "10.1.2.3"}})
+                local id2, err2 = d:build{tag = "\(repo):2", path = "\(dir)", dockerfile = "\(dir)/build/Custom.dockerfile",
+                                          buildargs = {GREETING = "x"}, extra_hosts = {"dmaphost:10.1.2.4"}}
+                assert(id2, tostring(err2))
+                d:remove_image("\(repo):2")
                 local c = d:create_container{Image = id}
                 d:start(c.Id); d:wait(c.Id)
                 local out = d:logs(c.Id).stdout

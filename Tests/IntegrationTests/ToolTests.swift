@@ -5,12 +5,12 @@ import DockerMapLua
 /// Names, tags, logs to push_log, and streaming an image or a container's files to disk.
 @Suite("Client tools (real engine)")
 struct ToolTests {
-    @Test("get_container_names, get_image_tags and push_container_logs")
+    @Test("get_container_names, get_image_tags and push_container_logs (lines in the order written)")
     func namesTagsLogs() throws {
         let name = TestEnv.unique("tools")
         let r = try runLua("""
             local d = dmap.client()
-            d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sh", "-c", "echo one; echo two >&2"}}
+            d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sh", "-c", "echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three"}}
             d:start("\(name)"); d:wait("\(name)")
             local names = d:get_container_names()
             local tags = d:get_image_tags()
@@ -20,7 +20,7 @@ struct ToolTests {
             d:remove_container("\(name)")
             report(names["\(name)"], tags["busybox:latest"] == d:inspect_image("busybox:latest").Id, lines)
             """)
-        let expected: [Value] = [true, true, [.string("info:[\(name)] one"), .string("info:[\(name)] two")]]
+        let expected: [Value] = [true, true, [.string("info:[\(name)] one"), .string("info:[\(name)] two"), .string("info:[\(name)] three")]]
         #expect(r.last == expected)
     }
 

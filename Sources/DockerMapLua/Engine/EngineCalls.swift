@@ -128,7 +128,7 @@ extension DockerClient {
     }
 
     /// The container's output so far, demultiplexed (or raw, for a container with a TTY).
-    public func logs(_ id: String, _ options: [String: Value] = [:]) async throws -> (stdout: [UInt8], stderr: [UInt8]) {
+    public func logs(_ id: String, _ options: [String: Value] = [:]) async throws -> ContainerOutput {
         var query = options
         if query["stdout"] == nil { query["stdout"] = true }
         if query["stderr"] == nil { query["stderr"] = true }
@@ -142,31 +142,40 @@ extension DockerClient {
     }
 
     /// Reads a multiplexed (or, with `raw`, plain) output stream to its end.
-    static func readOutput(_ response: inout EngineResponse, raw: Bool) async throws -> (
-        stdout: [UInt8], stderr: [UInt8]
-    ) {
-        var out: [UInt8] = []
-        var err: [UInt8] = []
+    static func readOutput(_ response: inout EngineResponse, raw: Bool) async throws -> ContainerOutput {
+        var output = ContainerOutput()
         var frames = FrameDecoder()
         while let chunk = try await response.next() {
             if raw {
-                out.append(contentsOf: chunk.readableBytesView)
+                output.stdout.append(contentsOf: chunk.readableBytesView)
+                output.combined.append(contentsOf: chunk.readableBytesView)
                 continue
             }
             for (stream, payload) in try frames.feed(chunk) {
                 switch stream {
-                case .stdout, .stdin: out.append(contentsOf: payload.readableBytesView)
-                case .stderr: err.append(contentsOf: payload.readableBytesView)
+                case .stdout, .stdin: output.stdout.append(contentsOf: payload.readableBytesView)
+                case .stderr: output.stderr.append(contentsOf: payload.readableBytesView)
                 case .systemError:
                     throw DMapError(.engine, String(decoding: payload.readableBytesView, as: UTF8.self))
                 }
+                output.combined.append(contentsOf: payload.readableBytesView)
             }
         }
         if frames.leftover > 0 {
             throw DMapError(.connection, "the engine's output stream was cut off in the middle of a frame")
         }
-        return (out, err)
+        return output
     }
+}
+
+/// A container's (or an exec's) output: each stream on its own, and both in the order the engine sent them.
+public struct ContainerOutput: Sendable {
+    public var stdout: [UInt8] = []
+    public var stderr: [UInt8] = []
+    public var combined: [UInt8] = []
+}
+
+extension DockerClient {
 }
 
 // MARK: Exec

@@ -12,13 +12,14 @@ enum ClientBuildBinding {
 
     static func methods() -> [(String, LuaFunction)] {
         [("build", { call in
-            let o = try ClientBuildBinding.options(call)
+            var o = try ClientBuildBinding.options(call)
             guard let path = o["path"]?.stringValue else { throw call.bad(2, "'path' is required (the context directory)") }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw DMapError(.usage, "build: the context '\(path)' is not a directory", object: path)
             }
-            let dockerfile = o["dockerfile"]?.stringValue ?? "Dockerfile"
+            let dockerfile = try relativeDockerfile(o["dockerfile"]?.stringValue ?? "Dockerfile", context: path)
+            o["dockerfile"] = .string(dockerfile)
             return try run(call, o) {
                 let context = try BuildContext.directory(path: path, dockerfile: dockerfile)
                 return { writer in try await context.write { try await writer.write($0) } }
@@ -34,6 +35,18 @@ enum ClientBuildBinding {
         return o
     }
 
+    /// The Dockerfile's name relative to the context (the engine resolves it inside the context), given either
+    /// relative or as an absolute path inside `context`.
+    static func relativeDockerfile(_ name: String, context: String) throws -> String {
+        guard name.hasPrefix("/") else { return name }
+        let root = URL(fileURLWithPath: context).standardizedFileURL.path
+        let file = URL(fileURLWithPath: name).standardizedFileURL.path
+        guard file.hasPrefix(root + "/") else {
+            throw DMapError(.usage, "build: the Dockerfile '\(name)' is not inside the context '\(context)'", object: name)
+        }
+        return String(file.dropFirst(root.count + 1))
+    }
+
     /// The Engine API query for the build options.
     static func query(_ o: [String: Value]) throws -> [(String, String)] {
         var q: [(String, String)] = [("t", o["tag"]!.stringValue!)]
@@ -46,9 +59,19 @@ enum ClientBuildBinding {
         flag("rm", "rm", default: true)
         flag("forcerm", "forcerm")
         flag("squash", "squash")
-        for (key, name) in [("buildargs", "buildargs"), ("labels", "labels"), ("cache_from", "cachefrom"),
-                            ("extra_hosts", "extrahosts")] {
+        for (key, name) in [("buildargs", "buildargs"), ("labels", "labels"), ("cache_from", "cachefrom")] {
             if let v = o[key], v != .null { q.append((name, String(decoding: v.encodeJSON(), as: UTF8.self))) }
+        }
+        // extra_hosts: {host = ip} or {"host:ip", ...}; the engine takes one `extrahosts=host:ip` per entry.
+        switch o["extra_hosts"] {
+        case .object(let hosts)?:
+            for host in hosts.keys.sorted() {
+                guard let ip = hosts[host]?.stringValue else { throw DMapError(.usage, "extra_hosts.\(host) must be a string") }
+                q.append(("extrahosts", "\(host):\(ip)"))
+            }
+        case .some(let other) where other != .null:
+            for entry in try ClientToolsBinding.stringList(other, "extra_hosts") { q.append(("extrahosts", entry)) }
+        default: break
         }
         for (key, name) in [("target", "target"), ("network_mode", "networkmode"), ("platform", "platform")] {
             if let s = o[key]?.stringValue { q.append((name, s)) }

@@ -26,7 +26,8 @@ enum ClientToolsBinding {
                 let client = try ClientBinding.client(call)
                 let container = try call.string(2)
                 let logs = try blockingAwait { try await client.logs(container) }
-                var text = String(decoding: logs.stdout + logs.stderr, as: UTF8.self)
+                // Both streams in the order the container wrote them, as Docker-Map shows them.
+                var text = String(decoding: logs.combined, as: UTF8.self)
                 if text.hasSuffix("\n") { text.removeLast() }
                 guard !text.isEmpty else { return 0 }
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
