@@ -24,65 +24,22 @@ set -euo pipefail
 if [[ -n ${DMAP_LUA:-} && $DMAP_LUA != /* ]]; then DMAP_LUA=$PWD/$DMAP_LUA; fi
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-me=build-context.sh
-fail() { printf '%s: %s\n' "$me" "$*" >&2; exit 1; }
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source scripts/bench/lib.sh
 
-RUNS=${RUNS:-5}
-WARMUP=${WARMUP:-1}
-if ! [[ $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 5)); then fail "RUNS must be a number >= 5 (got '$RUNS')"; fi
-[[ $WARMUP =~ ^[0-9]+$ ]] || fail "WARMUP must be a number (got '$WARMUP')"
+bench_runs 5 1
 TAG_OURS=dmap-bench-build:ours
 TAG_CLI=dmap-bench-build:cli
-
 # The engine: a unix socket that answers.
-host=${DOCKER_HOST:-}
-[[ $host == unix://* ]] || fail "DOCKER_HOST must be a unix:// socket (got '${host:-unset}')"
-sock=${host#unix://}
-[[ -S $sock ]] || fail "no socket at $sock (from DOCKER_HOST=$host)"
-command -v curl >/dev/null || fail "curl is missing (Debian: apt-get install curl)"
-curl -fsS --max-time 5 --unix-socket "$sock" http://localhost/_ping >/dev/null ||
-    fail "the engine at $host does not answer /_ping"
-
+bench_engine
 # Tools: hyperfine and GNU time (installed from Debian if missing), and jq or python3 for the ratio.
-apt_install() { # PACKAGE
-    command -v apt-get >/dev/null || fail "$1 is missing and apt-get is not available"
-    log "installing $1"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" </dev/null >&2 ||
-        fail "could not install $1 (try apt-get update first)"
-}
-command -v hyperfine >/dev/null || apt_install hyperfine
-[[ -x /usr/bin/time ]] || apt_install time
-command -v jq >/dev/null || command -v python3 >/dev/null || fail "jq or python3 is needed to compute the ratio"
-
+bench_tools hyperfine time
 # The docker CLI: the first candidate that talks to this engine.
-docker=
-for candidate in "${DOCKER_CLI:-}" /usr/bin/docker /usr/local/bin/docker "$(command -v docker || true)"; do
-    [[ -n $candidate && -x $candidate ]] || continue
-    if timeout 20 "$candidate" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
-        docker=$candidate
-        break
-    fi
-done
-[[ -n $docker ]] || fail "no docker CLI reaches the engine at $host (set DOCKER_CLI)"
+bench_docker
 # The classic builder for the CLI (hyperfine runs the commands without a shell, so it comes from here).
 export DOCKER_BUILDKIT=0
-
 # The binary: DMAP_LUA, else the release build, built if missing.
-if [[ -n ${DMAP_LUA:-} ]]; then
-    bin=$DMAP_LUA
-else
-    bin=$PWD/.build/release/dmap-lua
-    if [[ ! -x $bin ]]; then
-        if ! command -v swift >/dev/null && [[ -x /opt/swift/usr/bin/swift ]]; then
-            export PATH=/opt/swift/usr/bin:$PATH
-        fi
-        log "swift build -c release --product dmap-lua --static-swift-stdlib"
-        swift build -c release --product dmap-lua --static-swift-stdlib >&2
-    fi
-fi
-[[ -x $bin ]] || fail "no dmap-lua binary at $bin"
-"$bin" -e 'dmap.client():version()' || fail "$bin cannot call the engine at $host"
+bench_dmap_lua if-missing
 "$bin" -e 'assert(dmap.client().build)' 2>/dev/null || fail "$bin has no client:build (too old a build?)"
 
 base_id=$("$docker" image inspect --format '{{.Id}}' busybox:latest 2>/dev/null) ||
@@ -168,19 +125,11 @@ hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/bui
     --command-name "dmap-lua build" "$ours_cmd" \
     --command-name "docker build" "$theirs_cmd"
 
-# peak_rss_mb CMD... -- run CMD once under GNU time; print its peak RSS in MB (rounded).
-peak_rss_mb() {
-    local kb
-    /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/rss.out" 2>&1 || { cat "$tmp/rss.out" >&2; fail "failed: $*"; }
-    kb=$(tail -n 1 "$tmp/rss")
-    [[ $kb =~ ^[0-9]+$ ]] || fail "unexpected /usr/bin/time output: $kb"
-    echo $(((kb + 512) / 1024))
-}
 "$tmp/prepare"
-rss_ours=$(peak_rss_mb "$bin" -e "assert(dmap.client():build{tag = \"$TAG_OURS\", path = \"$ctx\", nocache = true})")
+rss_ours=$(bench_peak_rss_mb "$bin" -e "assert(dmap.client():build{tag = \"$TAG_OURS\", path = \"$ctx\", nocache = true})")
 # (not the prepare step here: the image dmap-lua just built is checked below)
 "$docker" rmi -f "$TAG_CLI" >/dev/null 2>&1 || true
-rss_theirs=$(peak_rss_mb "$docker" build --no-cache -q -t "$TAG_CLI" "$ctx")
+rss_theirs=$(bench_peak_rss_mb "$docker" build --no-cache -q -t "$TAG_CLI" "$ctx")
 
 # Both images hold the same files: their sizes must agree.
 ours_size=$("$docker" image inspect --format '{{.Size}}' "$TAG_OURS" 2>/dev/null) || fail "$TAG_OURS was not built"
@@ -188,18 +137,7 @@ theirs_size=$("$docker" image inspect --format '{{.Size}}' "$TAG_CLI" 2>/dev/nul
 ((ours_size == theirs_size)) || fail "the image sizes differ: dmap-lua $ours_size bytes, docker build $theirs_size bytes"
 log "images: $ours_size bytes each"
 
-# ratio JSON -- the second command's mean over the first's, to two decimals.
-ratio() {
-    local r
-    if command -v python3 >/dev/null; then
-        r=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"]; print(r[1]["mean"] / r[0]["mean"])' "$1")
-    else
-        r=$(jq '.results[1].mean / .results[0].mean' "$1")
-    fi
-    LC_ALL=C printf '%.2f' "$r"
-}
-
 echo
-printf 'ratio build speed: %sx\n' "$(ratio "$tmp/build.json")"
+printf 'ratio build speed: %sx\n' "$(bench_mean_ratio "$tmp/build.json" 1 0)"
 printf 'peak RSS dmap-lua: %s MB\n' "$rss_ours"
 printf 'peak RSS docker build: %s MB\n' "$rss_theirs"

@@ -22,64 +22,20 @@ set -euo pipefail
 if [[ -n ${DMAP_LUA:-} && $DMAP_LUA != /* ]]; then DMAP_LUA=$PWD/$DMAP_LUA; fi
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-me=save-image.sh
-fail() { printf '%s: %s\n' "$me" "$*" >&2; exit 1; }
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source scripts/bench/lib.sh
 
-RUNS=${RUNS:-5}
-WARMUP=${WARMUP:-1}
+bench_runs 5 1
 IMAGE=${IMAGE:-dmap-bench-save:220m}
-if ! [[ $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 5)); then fail "RUNS must be a number >= 5 (got '$RUNS')"; fi
-[[ $WARMUP =~ ^[0-9]+$ ]] || fail "WARMUP must be a number (got '$WARMUP')"
 [[ $IMAGE =~ ^[A-Za-z0-9][A-Za-z0-9._/:@-]*$ ]] || fail "IMAGE '$IMAGE' is not a plain image reference"
-
 # The engine: a unix socket that answers.
-host=${DOCKER_HOST:-}
-[[ $host == unix://* ]] || fail "DOCKER_HOST must be a unix:// socket (got '${host:-unset}')"
-sock=${host#unix://}
-[[ -S $sock ]] || fail "no socket at $sock (from DOCKER_HOST=$host)"
-command -v curl >/dev/null || fail "curl is missing (Debian: apt-get install curl)"
-curl -fsS --max-time 5 --unix-socket "$sock" http://localhost/_ping >/dev/null ||
-    fail "the engine at $host does not answer /_ping"
-
+bench_engine
 # Tools: hyperfine and GNU time (installed from Debian if missing), tar, and jq or python3 for the ratio.
-apt_install() { # PACKAGE
-    command -v apt-get >/dev/null || fail "$1 is missing and apt-get is not available"
-    log "installing $1"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" </dev/null >&2 ||
-        fail "could not install $1 (try apt-get update first)"
-}
-command -v hyperfine >/dev/null || apt_install hyperfine
-[[ -x /usr/bin/time ]] || apt_install time
-command -v tar >/dev/null || fail "tar is missing"
-command -v jq >/dev/null || command -v python3 >/dev/null || fail "jq or python3 is needed to compute the ratio"
-
+bench_tools hyperfine time tar
 # The docker CLI: the first candidate that talks to this engine.
-docker=
-for candidate in "${DOCKER_CLI:-}" /usr/bin/docker /usr/local/bin/docker "$(command -v docker || true)"; do
-    [[ -n $candidate && -x $candidate ]] || continue
-    if timeout 20 "$candidate" version --format '{{.Server.Version}}' >/dev/null 2>&1; then
-        docker=$candidate
-        break
-    fi
-done
-[[ -n $docker ]] || fail "no docker CLI reaches the engine at $host (set DOCKER_CLI)"
-
+bench_docker
 # The binary: DMAP_LUA, else the release build, built if missing.
-if [[ -n ${DMAP_LUA:-} ]]; then
-    bin=$DMAP_LUA
-else
-    bin=$PWD/.build/release/dmap-lua
-    if [[ ! -x $bin ]]; then
-        if ! command -v swift >/dev/null && [[ -x /opt/swift/usr/bin/swift ]]; then
-            export PATH=/opt/swift/usr/bin:$PATH
-        fi
-        log "swift build -c release --product dmap-lua --static-swift-stdlib"
-        swift build -c release --product dmap-lua --static-swift-stdlib >&2
-    fi
-fi
-[[ -x $bin ]] || fail "no dmap-lua binary at $bin"
-"$bin" -e 'dmap.client():version()' || fail "$bin cannot call the engine at $host"
+bench_dmap_lua if-missing
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dmap-bench-save.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -130,18 +86,10 @@ hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/sav
     --command-name "dmap-lua save_image" "$ours_cmd" \
     --command-name "docker save" "$theirs_cmd"
 
-# peak_rss_mb CMD... -- run CMD once under GNU time; print its peak RSS in MB (rounded).
-peak_rss_mb() {
-    local kb
-    /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$tmp/rss.out" 2>&1 || { cat "$tmp/rss.out" >&2; fail "failed: $*"; }
-    kb=$(tail -n 1 "$tmp/rss")
-    [[ $kb =~ ^[0-9]+$ ]] || fail "unexpected /usr/bin/time output: $kb"
-    echo $(((kb + 512) / 1024))
-}
 "$tmp/prepare"
-rss_ours=$(peak_rss_mb "$bin" -e "assert(dmap.client():save_image(\"$IMAGE\", \"$ours\"))")
+rss_ours=$(bench_peak_rss_mb "$bin" -e "assert(dmap.client():save_image(\"$IMAGE\", \"$ours\"))")
 sync # (not the prepare step: it would delete the file just written, checked below)
-rss_theirs=$(peak_rss_mb "$docker" save -o "$theirs" "$IMAGE")
+rss_theirs=$(bench_peak_rss_mb "$docker" save -o "$theirs" "$IMAGE")
 
 # Both archives hold the same thing; the engine writes the same bytes for both.
 ours_size=$(stat -c %s "$ours")
@@ -151,18 +99,7 @@ tar -tf "$ours" >/dev/null || fail "tar cannot read the archive dmap-lua wrote"
 if cmp -s "$ours" "$theirs"; then same=identical; else same="same size, different bytes"; fi
 log "tar files: $ours_size bytes each ($same); tar -tf reads ours"
 
-# ratio JSON -- the second command's mean over the first's, to two decimals.
-ratio() {
-    local r
-    if command -v python3 >/dev/null; then
-        r=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"]; print(r[1]["mean"] / r[0]["mean"])' "$1")
-    else
-        r=$(jq '.results[1].mean / .results[0].mean' "$1")
-    fi
-    LC_ALL=C printf '%.2f' "$r"
-}
-
 echo
-printf 'ratio save_image speed: %sx\n' "$(ratio "$tmp/save.json")"
+printf 'ratio save_image speed: %sx\n' "$(bench_mean_ratio "$tmp/save.json" 1 0)"
 printf 'peak RSS dmap-lua: %s MB\n' "$rss_ours"
 printf 'peak RSS docker save: %s MB\n' "$rss_theirs"
