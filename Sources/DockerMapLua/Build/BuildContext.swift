@@ -13,6 +13,8 @@ public struct BuildContext: Sendable {
         case file(path: String)
         /// Bytes held in memory, e.g. a Dockerfile given as a string.
         case data(ByteBuffer)
+        /// A member of another tar archive, read from it when the archive is written (`add(archive:)`).
+        case archiveMember(ArchiveMember)
     }
 
     /// One member of the archive.
@@ -108,12 +110,17 @@ public struct BuildContext: Sendable {
     /// Streams the archive to `sink` in pieces of about `chunkSize` bytes (never much more), reading files as they
     /// are written. A file that vanished or became unreadable since the listing is a `DMapError(.build)` naming it.
     public func write(chunkSize: Int = TarWriter.defaultChunkSize, to sink: @escaping TarWriter.Sink) async throws {
+        if hasArchiveMembers {
+            var copier = ContextArchiveWriter(chunkSize: chunkSize, sink: sink)
+            return try await copier.write(items)
+        }
         var writer = TarWriter(chunkSize: chunkSize, sink: sink)
         for item in items {
             switch item.source {
             case .none: try await writer.write(item.entry)
             case .data(let bytes): try await writer.write(item.entry, contents: bytes)
             case .file(let path): try await writer.writeFile(item.entry, from: path)
+            case .archiveMember: preconditionFailure("archive members are written by ContextArchiveWriter")
             }
         }
         try await writer.finish()

@@ -36,6 +36,7 @@ enum DmapModule {
         state.setFunction(-1, "client", qualifiedName: "client") { call in
             try ClientBinding.create(call, context: context)
         }
+        DockerfileBinding.install(state, context: context)
         state.setFunction(-1, "error", qualifiedName: "error") { call in
             // dmap.error{kind=, message=, ...}: builds an error table (for scripts and recipes that raise their own).
             let fields = try call.options(1, optional: false)
