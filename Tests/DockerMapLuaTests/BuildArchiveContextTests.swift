@@ -94,12 +94,16 @@ struct BuildArchiveContextTests {
         #expect(copied.first?.hasPrefix("Dockerfile|0|") == true)
         #expect(Array(copied.dropFirst()) == original)
         #expect(original.count >= 10)
-        #expect(copied.contains { $0.hasPrefix("hard|1|") && $0.contains("|plain.txt|") })
+        #expect(
+            copied.contains {
+                ($0.hasPrefix("hard|1|") && $0.contains("|plain.txt|"))
+                    || ($0.hasPrefix("plain.txt|1|") && $0.contains("|hard|"))
+            })
         #expect(copied.contains { $0.hasPrefix("setuid|0|0o4755|") })
 
         let (listed, listing) = try runTool("/usr/bin/tar", ["--quoting-style=literal", "-tvf", out])
         #expect(listed == 0, "\(listing)")
-        #expect(listing.contains("hard link to plain.txt"))
+        #expect(listing.contains("hard link to plain.txt") || listing.contains("plain.txt link to hard"))
         #expect(listing.contains("link -> \(Self.unicode)"))
         #expect(listing.contains("-rwsr-xr-x"))
         #expect(listing.contains("drwxr-x--- ") && listing.contains(" empty/"))
@@ -112,30 +116,69 @@ struct BuildArchiveContextTests {
         #expect(FileManager.default.contents(atPath: scratch.path + "/x/hard") == Data("plain\n".utf8))
     }
 
-    @Test("members of an archive replace earlier ones of the same name; later files replace members", arguments: [
-        "", "z",
-    ])
+    /// An archive of the rich tree whose members come in a known order: `plain.txt`, then `hard` (a hard link to
+    /// it), `data`, `secret`, `link`.
+    static func orderedArchive(_ scratch: BuildScratchDirectory, flag: String) throws -> (String, String) {
+        let source = try Self.richTree(scratch, longNames: false)
+        let archive = scratch.path + "/in.tar"
+        let (status, output) = try runTool(
+            "/usr/bin/tar", ["-c\(flag)f", archive, "-C", source, "plain.txt", "hard", "data", "secret", "link"])
+        #expect(status == 0, "\(output)")
+        return (source, archive)
+    }
+
+    /// Extracts `archive` with GNU tar into a new directory `x`, returning its path.
+    static func extract(_ archive: String, _ scratch: BuildScratchDirectory) throws -> String {
+        try scratch.directory("x")
+        let (status, output) = try runTool("/usr/bin/tar", ["-xf", archive, "-C", scratch.path + "/x"])
+        #expect(status == 0, "\(output)")
+        return scratch.path + "/x"
+    }
+
+    @Test("archive members replace earlier members in place, later files replace them; archives read again as needed",
+        arguments: ["", "z"])
     func replacement(flag: String) async throws {
         let scratch = try BuildScratchDirectory()
         defer { scratch.remove() }
-        let source = try Self.richTree(scratch, longNames: false)
-        let archive = scratch.path + "/in.tar"
-        try Self.gnuTar(source, to: archive, flag: flag, format: "gnu")
+        let (source, archive) = try Self.orderedArchive(scratch, flag: flag)
         var context = BuildContext()
-        try context.add(text: "old\n", as: "plain.txt", mtime: 0)
+        try context.add(text: "old\n", as: "secret", mtime: 0)
         try context.add(archive: archive)
-        try context.add(text: "new secret\n", as: "secret", mtime: 0)
-        #expect(context.names.first == "plain.txt")
-        #expect(context.names.filter { $0 == "secret" }.count == 1)
-        // The archive is read out of order (plain.txt first, from the archive); the reader starts over as needed.
+        try context.add(text: "new link\n", as: "link", mtime: 0)
+        #expect(context.names == ["secret", "plain.txt", "hard", "data", "data/big.bin", "link"])
         let out = scratch.path + "/context.tar"
         try await context.save(to: out, compression: nil)
-        try scratch.directory("x")
-        let (extracted, output) = try runTool("/usr/bin/tar", ["-xf", out, "-C", scratch.path + "/x"])
-        #expect(extracted == 0, "\(output)")
-        #expect(FileManager.default.contents(atPath: scratch.path + "/x/plain.txt") == Data("plain\n".utf8))
-        #expect(FileManager.default.contents(atPath: scratch.path + "/x/secret") == Data("new secret\n".utf8))
-        #expect(FileManager.default.contentsEqual(atPath: scratch.path + "/x/data/big.bin", andPath: source + "/data/big.bin"))
+        let x = try Self.extract(out, scratch)
+        #expect(FileManager.default.contents(atPath: x + "/secret") == Data("s3cr3t\n".utf8))
+        #expect(FileManager.default.contents(atPath: x + "/hard") == Data("plain\n".utf8))
+        #expect(FileManager.default.contents(atPath: x + "/link") == Data("new link\n".utf8))
+        #expect(FileManager.default.contentsEqual(atPath: x + "/data/big.bin", andPath: source + "/data/big.bin"))
+        #expect(try Self.pythonListing(out).contains { $0.hasPrefix("hard|1|0o644|0|plain.txt|") })
+    }
+
+    @Test("a hard link whose target comes later in the context, or was replaced, becomes a copy of the target",
+        arguments: ["", "j"])
+    func hardLinkCopies(flag: String) async throws {
+        let scratch = try BuildScratchDirectory()
+        defer { scratch.remove() }
+        let (_, archive) = try Self.orderedArchive(scratch, flag: flag)
+        var early = BuildContext()
+        try early.add(text: "placeholder\n", as: "hard", mtime: 0)
+        try early.add(archive: archive)
+        #expect(early.names.prefix(2) == ["hard", "plain.txt"])
+        var replaced = BuildContext()
+        try replaced.add(archive: archive)
+        try replaced.add(text: "other\n", as: "plain.txt", mtime: 0)
+
+        for (label, context) in [("early", early), ("replaced", replaced)] {
+            let out = scratch.path + "/\(label).tar"
+            try await context.save(to: out, compression: .gzip)
+            let listing = try Self.pythonListing(out)
+            #expect(listing.contains { $0.hasPrefix("hard|0|0o644|6||") }, "\(label): \(listing)")
+            let x = try Self.extract(out, scratch)
+            defer { try? FileManager.default.removeItem(atPath: x) }
+            #expect(FileManager.default.contents(atPath: x + "/hard") == Data("plain\n".utf8), "\(label)")
+        }
     }
 
     @Test("write(compression:) streams a gzip or bzip2 archive in bounded pieces", arguments: [
@@ -197,8 +240,7 @@ struct BuildArchiveContextTests {
         try scratch.file("src/big.bin", data: BuildTarTests.noise(3_000_000))
         let doomed = try scratch.file("src/doomed.txt", "going away\n")
         try scratch.directory("out")
-        var context = BuildContext()
-        try context.add(path: scratch.path + "/src", as: ".")
+        let context = try BuildContext.directory(path: scratch.path + "/src")
         try FileManager.default.removeItem(atPath: doomed)
 
         let fresh = scratch.path + "/out/fresh.tar"
@@ -259,10 +301,11 @@ struct BuildArchiveContextTests {
             (scratch.path + "/missing.tar", "No such file"), (scratch.path, "directory"),
             (text, "not a tar archive"), (truncated, "gzip"),
         ]
+        let log = CompressSpawnLog()
         for (path, words) in cases {
             var context = BuildContext()
             do {
-                try context.add(archive: path)
+                try CompressProcess.$spawnLog.withValue(log) { try context.add(archive: path) }
                 Issue.record("no error for \(path)")
             } catch let error as DMapError {
                 #expect(error.kind == .config)
@@ -271,7 +314,8 @@ struct BuildArchiveContextTests {
             }
             #expect(context.items.isEmpty)
         }
-        #expect(Self.zombieChildren().isEmpty)
+        #expect(log.started.count == 1)
+        #expect(Self.unreaped(log).isEmpty)
     }
 
     @Test("an archive that changed between add and write is a build error naming it")
@@ -307,16 +351,20 @@ struct BuildArchiveContextTests {
         try scratch.file("src/big.bin", data: BuildTarTests.noise(4_000_000))
         var context = BuildContext()
         try context.add(path: scratch.path + "/src", as: "src")
+        let log = CompressSpawnLog()
         for compression in [CompressionFormat.gzip, .bzip2] {
             var calls = 0
             await #expect(throws: SinkFailure.self) {
-                try await context.write(compression: compression, chunkSize: 65_536) { _ in
-                    calls += 1
-                    if calls == 2 { throw SinkFailure() }
+                try await CompressProcess.$spawnLog.withValue(log) {
+                    try await context.write(compression: compression, chunkSize: 65_536) { _ in
+                        calls += 1
+                        if calls == 2 { throw SinkFailure() }
+                    }
                 }
             }
         }
-        #expect(Self.zombieChildren().isEmpty)
+        #expect(log.started.count == 2)
+        #expect(Self.unreaped(log).isEmpty)
     }
 
     @Test("hard link headers: type 1, the target in the link field or a PAX record, a valid checksum")
@@ -332,24 +380,14 @@ struct BuildArchiveContextTests {
         #expect(TarHeaderParser(Array(long[1024...])).checksumMatches)
     }
 
-    /// Children of this process that are zombies (polled for a moment, as another test's may be about to be reaped).
-    static func zombieChildren() -> [String] {
-        var zombies: [String] = []
-        for _ in 0..<20 {
-            zombies = []
-            let me = getpid()
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int32(entry) != nil {
-                guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                    let close = stat.lastIndex(of: ")")
-                else { continue }
-                let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-                guard fields.count > 1, fields[0] == "Z", Int32(fields[1]) == me else { continue }
-                let command = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
-                if ["gzip", "bzip2", "xz"].contains(command) { zombies.append("\(entry) \(command)") }
-            }
-            if zombies.isEmpty { return [] }
-            usleep(50_000)
+    /// The children in `log` that this process has not reaped (still running, or zombies).
+    static func unreaped(_ log: CompressSpawnLog) -> [pid_t] {
+        log.started.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == getpid()
         }
-        return zombies
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -60,8 +61,12 @@ final class CompressProcess: @unchecked Sendable {
             }
             fatalError("unreachable")
         }
+        spawnLog?.record(pid)
         return CompressProcess(format: format, pid: pid, errorFD: errPipe[0])
     }
+
+    /// For tests: while set, the ids of the children started in this task and its child tasks are recorded.
+    @TaskLocal static var spawnLog: CompressSpawnLog?
 
     /// Waits for the child to end (it should be ending: its input is closed or its output is all read). Returns
     /// `nil` when it succeeded, else why not: its exit status or the signal that killed it, with what it printed.
@@ -207,4 +212,16 @@ final class CompressProcess: @unchecked Sendable {
 extension FileStatus {
     /// The readable text of `code`.
     static func reason(_ code: CompressProcess.Errno) -> String { reason(code.code) }
+}
+
+/// The process ids of the compressors started while it was `CompressProcess.spawnLog`.
+final class CompressSpawnLog: Sendable {
+    private let pids = NIOLockedValueBox<[pid_t]>([])
+
+    init() {}
+
+    func record(_ pid: pid_t) { pids.withLockedValue { $0.append(pid) } }
+
+    /// The ids recorded so far.
+    var started: [pid_t] { pids.withLockedValue { $0 } }
 }

@@ -11,6 +11,8 @@ struct ContextArchiveWriter {
     let chunkSize: Int
     private let output: ContextArchiveOutput
     private var cursors: [String: ContextArchiveCursor] = [:]
+    /// The archive members written so far, by archive name.
+    private var written: [String: (archive: String, index: Int)] = [:]
 
     init(chunkSize: Int, sink: @escaping TarWriter.Sink) {
         self.chunkSize = max(TarFormat.blockSize, chunkSize)
@@ -50,19 +52,28 @@ struct ContextArchiveWriter {
 
     /// Copies one member of another archive.
     private mutating func copy(_ entry: TarEntry, from member: BuildContext.ArchiveMember) async throws {
+        defer { written[entry.name] = (member.archive, member.index) }
         let cursor = cursors[member.archive] ?? ContextArchiveCursor(path: member.archive)
         cursors[member.archive] = cursor
         let chunkSize = self.chunkSize
         let (found, first) = try await NIOThreadPool.singleton.runIfActive {
-            try cursor.seek(member, firstChunk: chunkSize)
+            try cursor.seek(index: member.index, storedName: member.storedName, firstChunk: chunkSize)
         }
-        if let target = member.hardLinkTarget {
-            return try await output.write(TarFormat.hardLinkHeader(for: entry, target: target))
+        if let link = member.hardLink {
+            return try await writeHardLink(entry, link, archive: member.archive)
         }
         guard case .file = entry.kind else { return try await output.write(TarFormat.header(for: entry)) }
+        try await writeFile(entry, found, first: first, from: cursor)
+    }
+
+    /// A regular file: the header with the size found now, the data, the padding.
+    private func writeFile(
+        _ entry: TarEntry, _ found: TarReader.Member, first: ByteBuffer?, from cursor: ContextArchiveCursor
+    ) async throws {
         var header = entry
         header.kind = .file(size: found.size)
         try await output.write(TarFormat.header(for: header))
+        let chunkSize = self.chunkSize
         var chunk = first
         var copied: Int64 = 0
         while let data = chunk {
@@ -73,10 +84,29 @@ struct ContextArchiveWriter {
         precondition(copied == found.size, "the tar reader gave \(copied) bytes of \(found.size)")
         try await output.write(TarFormat.padding(forSize: found.size))
     }
+
+    /// A hard link: as a link when its target was written before as that member of the archive (or is not in the
+    /// archive at all: then as it was stored); else as a copy of the target.
+    private func writeHardLink(_ entry: TarEntry, _ link: BuildContext.HardLink, archive: String) async throws {
+        guard let index = link.targetIndex, let storedName = link.targetStoredName,
+            written[link.target].map({ $0 != (archive, index) }) ?? true
+        else {
+            return try await output.write(TarFormat.hardLinkHeader(for: entry, target: link.target))
+        }
+        let cursor = ContextArchiveCursor(path: archive)
+        defer { cursor.close() }
+        let chunkSize = self.chunkSize
+        let (target, first) = try await NIOThreadPool.singleton.runIfActive {
+            try cursor.seek(index: index, storedName: storedName, firstChunk: chunkSize)
+        }
+        guard target.kind == .file else {
+            return try await output.write(TarFormat.hardLinkHeader(for: entry, target: link.target))
+        }
+        try await writeFile(entry, target, first: first, from: cursor)
+    }
 }
 
-/// Gathers the archive into pieces of about `chunkSize` bytes for the sink (never more than `chunkSize` plus one
-/// header, as `TarWriter` has it); and cuts the end-of-archive blocks off
+/// Gathers the archive into pieces of `chunkSize` bytes for the sink (the last one shorter); and cuts the end-of-archive blocks off
 /// the last piece of a `TarWriter` when told to.
 final class ContextArchiveOutput {
     let chunkSize: Int
@@ -99,13 +129,15 @@ final class ContextArchiveOutput {
             bytes.moveWriterIndex(to: bytes.writerIndex - endSize)
             cutEnd = false
         }
-        if pending.readableBytes > 0 && pending.readableBytes + bytes.readableBytes > chunkSize { try await flush() }
-        if pending.readableBytes == 0 {
-            pending = bytes
-        } else {
-            pending.writeImmutableBuffer(bytes)
+        while bytes.readableBytes > 0 {
+            var piece = bytes.readSlice(length: min(chunkSize - pending.readableBytes, bytes.readableBytes))!
+            if pending.readableBytes == 0 {
+                pending = piece
+            } else {
+                pending.writeBuffer(&piece)
+            }
+            if pending.readableBytes >= chunkSize { try await flush() }
         }
-        if pending.readableBytes >= chunkSize { try await flush() }
     }
 
     func flush() async throws {
@@ -126,22 +158,24 @@ final class ContextArchiveCursor: @unchecked Sendable {
     init(path: String) { self.path = path }
 
     /// Moves to `member` and reads up to `firstChunk` bytes of its data (`nil` when it has none).
-    func seek(_ member: BuildContext.ArchiveMember, firstChunk: Int) throws -> (TarReader.Member, ByteBuffer?) {
+    /// Moves to the member at `index`, which must be named `storedName`, and reads up to `firstChunk` bytes of its
+    /// data (`nil` when it has none).
+    func seek(index: Int, storedName: String, firstChunk: Int) throws -> (TarReader.Member, ByteBuffer?) {
         try asBuildError {
-            if reader == nil || position >= member.index {
+            if reader == nil || position >= index {
                 reader?.close()
                 reader = try TarReader(path: path)
                 position = -1
             }
             while let found = try reader!.next() {
                 position = found.index
-                guard found.index == member.index else { continue }
-                guard found.name == member.storedName else { break }
+                guard found.index == index else { continue }
+                guard found.name == storedName else { break }
                 return (found, try reader!.readData(upTo: firstChunk))
             }
             throw DMapError(
                 .build, "archive '\(path)' changed since it was added to the build context: "
-                    + "member '\(member.storedName)' is not where it was", object: path)
+                    + "member '\(storedName)' is not where it was", object: path)
         }
     }
 

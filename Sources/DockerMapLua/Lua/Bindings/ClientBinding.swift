@@ -94,7 +94,8 @@ enum ClientBinding {
 
     static func register(_ state: LuaState, context: BindingContext) {
         state.registerClass(metatable, methods: methods(context: context) + ClientToolsBinding.methods()
-                                           + ClientRegistryBinding.methods(context: context) + ClientBuildBinding.methods())
+                                           + ClientRegistryBinding.methods(context: context) + ClientBuildBinding.methods()
+                                           + ContextBinding.clientMethods())
     }
 
     /// The options table at `position`, rejecting keys not in `known` (with the nearest one as a hint).
