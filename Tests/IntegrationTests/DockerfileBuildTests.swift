@@ -21,6 +21,8 @@ struct DockerfileBuildTests {
         try "kept\n".write(toFile: dir + "/data/keep.txt", atomically: true, encoding: .utf8)
         try "dropped\n".write(toFile: dir + "/data/logs/x.log", atomically: true, encoding: .utf8)
         try "logs\n".write(toFile: dir + "/data/.dockerignore", atomically: true, encoding: .utf8)
+        // Only a Dockerfile's own ignore file takes precedence; this one is an ordinary file here.
+        try "keep.txt\n".write(toFile: dir + "/data/.dockerignore.dockerignore", atomically: true, encoding: .utf8)
         let tar = try runProgram("/usr/bin/tar", ["-czf", dir + "/arch.tar.gz", "-C", dir + "/src", "arch"])
         try #require(tar.status == 0)
         try body(dir)
@@ -70,9 +72,16 @@ struct DockerfileBuildTests {
                 d:remove_container(c.Id)
                 d:remove_image("\(repo):1")
                 local ok, e = pcall(ctx.add, ctx, "\(dir)/src")
+                -- The same context through build{context=}.
+                local ctx2 = dmap.context{compression = false}
+                ctx2:add_dockerfile("\(dir)/Dockerfile.custom")
+                ctx2:add("\(dir)/data", "data")
+                local id2, err2 = d:build{tag = "\(repo):2", context = ctx2}
+                assert(id2, tostring(err2))
+                d:remove_image("\(repo):2")
                 report(out, ok, e and e.kind)
                 """)
-            #expect(r.last == [".\n./.dockerignore\n./keep.txt\n", false, "usage"])
+            #expect(r.last == [".\n./.dockerignore\n./.dockerignore.dockerignore\n./keep.txt\n", false, "usage"])
         }
     }
 

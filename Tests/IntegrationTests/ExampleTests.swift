@@ -6,7 +6,8 @@ import DockerMapLua
 @Suite("Examples")
 struct ExampleTests {
     @Test("Each example runs to the end and leaves none of its containers or tags behind",
-          arguments: [("quickstart.lua", "dmap-quickstart"), ("errors.lua", "dmap-errors-example")])
+          arguments: [("quickstart.lua", "dmap-quickstart"), ("errors.lua", "dmap-errors-example"),
+                     ("dockerfile.lua", "dmap-dockerfile-example")])
     func example(file: String, prefix: String) throws {
         let host = try TestEnv.host
         let path = TestEnv.repositoryRoot.appendingPathComponent("examples/\(file)").path

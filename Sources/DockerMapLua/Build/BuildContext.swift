@@ -75,16 +75,21 @@ public struct BuildContext: Sendable {
 
     /// Adds the file or directory at `source` under archive name `name`. The source itself is followed when it is
     /// a symlink; a directory is added with everything below it (no ignore rules), symlinks inside it stored as
-    /// symlinks. A missing or unreadable source is a `DMapError(.build)` naming it.
+    /// symlinks. A directory may be added as `"."`: its contents then go at the top of the context (as
+    /// `tar -C dir .`, without a member for the directory itself). A missing or unreadable source is a
+    /// `DMapError(.build)` naming it.
     public mutating func add(path source: String, as name: String) throws {
-        let archive = try Self.archiveName(name)
+        let isRoot = SlashPath.clean(name) == "." && FileStatus.of(source, follow: true)?.type == .directory
+        let archive = isRoot ? "" : try Self.archiveName(name)
         guard let status = FileStatus.of(source, follow: true) else {
             throw DMapError(
                 .build, "cannot add '\(source)' to the build context: \(FileStatus.reason())", object: source)
         }
         switch status.type {
         case .directory:
-            add(Item(entry: ContextWalker.entry(name: archive, status: status, kind: .directory), source: .none))
+            if !isRoot {
+                add(Item(entry: ContextWalker.entry(name: archive, status: status, kind: .directory), source: .none))
+            }
             try ContextWalker(root: source, archiveBase: archive).walk(into: &self)
         case .regular:
             try ContextWalker.checkReadable(source, shown: source)
@@ -109,6 +114,8 @@ public struct BuildContext: Sendable {
 
     /// Streams the archive to `sink` in pieces of about `chunkSize` bytes (never much more), reading files as they
     /// are written. A file that vanished or became unreadable since the listing is a `DMapError(.build)` naming it.
+    /// Members of other archives (`add(archive:)`) are copied from them as they are written (`ContextArchiveWriter`).
+    /// For a compressed stream, or a file, see `write(compression:chunkSize:to:)` and `save(to:compression:)`.
     public func write(chunkSize: Int = TarWriter.defaultChunkSize, to sink: @escaping TarWriter.Sink) async throws {
         if hasArchiveMembers {
             var copier = ContextArchiveWriter(chunkSize: chunkSize, sink: sink)

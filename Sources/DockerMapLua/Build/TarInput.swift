@@ -83,17 +83,13 @@ final class TarInput {
         return buffered.readSlice(length: min(count, buffered.readableBytes)).map { consumed($0) } ?? ByteBuffer()
     }
 
-    /// Exactly `count` bytes as an array, or `nil` at the very end of the stream. A stream that ends part-way is an
-    /// error.
-    func readExactly(_ count: Int, what: String) throws -> [UInt8]? {
+    /// `count` bytes as an array; fewer only at the end of the stream.
+    func readBytes(_ count: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
         while bytes.count < count {
             if buffered.readableBytes == 0 { try refill() }
-            guard buffered.readableBytes > 0 else {
-                if bytes.isEmpty { return nil }
-                throw truncated(what)
-            }
+            guard buffered.readableBytes > 0 else { break }
             let take = min(count - bytes.count, buffered.readableBytes)
             bytes += buffered.readBytes(length: take)!
             offset += Int64(take)
@@ -175,13 +171,15 @@ final class TarInput {
         buffered = chunk
     }
 
-    private func truncated(_ what: String) -> DMapError {
+    /// The error for a stream that ends in the middle of `what`: the decompressor's failure, if it failed (a
+    /// truncated or damaged compressed file), else `orElse` or a plain "it ends in the middle of…".
+    func truncated(_ what: String, orElse other: DMapError? = nil) -> DMapError {
         if let process {
             self.process = nil
             closeInput()
             if let problem = process.wait() { return failure(problem) }
         }
-        return failure("it ends in the middle of \(what)")
+        return other ?? failure("it ends in the middle of \(what)")
     }
 
     private func closeInput() {

@@ -16,8 +16,11 @@ public final class TarReader: @unchecked Sendable {
     public struct Member: Sendable, Hashable {
         /// What the member is.
         public enum Kind: Sendable, Hashable {
+            /// A regular file (also contiguous files and, as POSIX says, unknown types).
             case file
+            /// A directory (also a GNU dump directory, whose listing is skipped).
             case directory
+            /// A symbolic link to `target`.
             case symlink(target: String)
             /// A hard link to an earlier member of the archive, named by `target`.
             case hardLink(target: String)
@@ -27,14 +30,16 @@ public final class TarReader: @unchecked Sendable {
 
         /// The name as stored (a leading `./` kept), without the trailing `/` of a directory.
         public var name: String
+        /// File, directory, symlink, hard link or special file.
         public var kind: Kind
         /// Bytes of data that follow the header (regular files only).
         public var size: Int64
         /// Permission bits with set-uid, set-gid and sticky.
         public var mode: UInt32
+        /// Owner and group ids (clamped to 32 bits).
         public var uid: UInt32
         public var gid: UInt32
-        /// Seconds since the epoch.
+        /// Seconds since the epoch (a PAX fraction dropped).
         public var mtime: Int64
         /// The position among the archive's members, from 0.
         public var index: Int
@@ -100,8 +105,9 @@ public final class TarReader: @unchecked Sendable {
         guard remaining > 0 else { return nil }
         let chunk = try input.read(upTo: Int(min(Int64(max(1, maxLength)), remaining)))
         guard chunk.readableBytes > 0 else {
-            input.abandon()
-            throw input.failure("it ends in the middle of a member's data")
+            let error = input.truncated("a member's data")
+            close()
+            throw error
         }
         remaining -= Int64(chunk.readableBytes)
         return chunk
@@ -124,15 +130,13 @@ public final class TarReader: @unchecked Sendable {
         var sawMetadata = false
         while true {
             let first = count == 0 && !sawMetadata
-            let block: [UInt8]?
-            do {
-                block = try input.readExactly(TarFormat.blockSize, what: "a header")
-            } catch is DMapError where first && input.compression == nil {
-                throw notTar("it is too short")
-            }
-            guard let block else {
-                if sawMetadata { throw input.failure("it ends after an extended header") }
+            let block = try input.readBytes(TarFormat.blockSize)
+            if block.isEmpty {
+                if sawMetadata { throw input.truncated("a member after its extended header") }
                 return try end()
+            }
+            guard block.count == TarFormat.blockSize else {
+                throw input.truncated("a header", orElse: first ? notTar("it is too short") : nil)
             }
             let header = TarHeaderParser(block)
             if header.isZero {
@@ -247,8 +251,8 @@ public final class TarReader: @unchecked Sendable {
         guard size <= Self.metadataLimit else {
             throw input.failure("an extended header of \(size) bytes is larger than allowed")
         }
-        let data = try input.readExactly(Int(size), what: "an extended header") ?? []
-        guard data.count == Int(size) else { throw input.failure("it ends in the middle of an extended header") }
+        let data = try input.readBytes(Int(size))
+        guard data.count == Int(size) else { throw input.truncated("an extended header") }
         try input.skip(Self.padding(size), what: "an extended header")
         return data
     }

@@ -57,6 +57,24 @@ public struct LuaCall {
         }
     }
 
+    /// A table argument as an object, leaving out the fields in `skipping` (which may hold values that do not
+    /// convert, such as objects); an absent argument is an empty table.
+    public func options(_ position: Int32, skipping: Set<String>) throws -> [String: Value] {
+        if isNoneOrNil(position) { return [:] }
+        guard lua_type(L, position) == LUA_TTABLE else { throw expected(position, "table") }
+        var fields: [String: Value] = [:]
+        lua_pushnil(L)
+        while lua_next(L, position) != 0 {
+            defer { state.pop() }
+            guard let key = state.string(at: -2) else {
+                throw bad(position, "table with named fields expected, got a \(state.typeName(at: -2)) key")
+            }
+            if skipping.contains(key) { continue }
+            fields[key] = try state.value(at: -1, path: "argument #\(position) to '\(name)'.\(key)")
+        }
+        return fields
+    }
+
     /// Any value, converted.
     public func value(_ position: Int32) throws -> Value {
         try state.value(at: position, path: "argument #\(position) to '\(name)'")

@@ -13,7 +13,22 @@ enum ClientBuildBinding {
     static func methods() -> [(String, LuaFunction)] {
         [("build", { call in
             var o = try ClientBuildBinding.options(call)
-            guard let path = o["path"]?.stringValue else { throw call.bad(2, "'path' is required (the context directory)") }
+            if o["context"] != nil {
+                // `context = ctx`: a dmap.context made in Lua, built as build_from_context builds it.
+                guard o["path"] == nil else { throw call.bad(2, "give 'path' or 'context', not both") }
+                call.state.rawField(2, "context")
+                defer { call.state.pop() }
+                let handle = try ContextBinding.handle(call, at: call.state.top)
+                handle.finalized = true
+                o["context"] = nil
+                return try run(call, o) {
+                    let (context, compression) = (handle.context, handle.compression)
+                    return { writer in try await context.write(compression: compression) { try await writer.write($0) } }
+                }
+            }
+            guard let path = o["path"]?.stringValue else {
+                throw call.bad(2, "'path' (the context directory) or 'context' (a dmap.context) is required")
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw DMapError(.usage, "build: the context '\(path)' is not a directory", object: path)
@@ -29,8 +44,15 @@ enum ClientBuildBinding {
 
     /// The options table (argument 2), checked: `tag` is mandatory.
     static func options(_ call: LuaCall) throws -> [String: Value] {
-        let o = try ClientBinding.checkedOptions(call, 2, optionKeys)
         guard lua_type(call.L, 2) == LUA_TTABLE else { throw call.expected(2, "table") }
+        var o = try call.options(2, skipping: ["context"])
+        let known = optionKeys.union(["context"])
+        for key in o.keys.sorted() where !known.contains(key) {
+            throw call.bad(2, "unknown option '\(key)'\(Suggest.hint(key, known))")
+        }
+        call.state.rawField(2, "context")
+        if !call.isNoneOrNil(-1) { o["context"] = true }
+        call.state.pop()
         guard let tag = o["tag"]?.stringValue, !tag.isEmpty else { throw call.bad(2, "'tag' is required") }
         return o
     }

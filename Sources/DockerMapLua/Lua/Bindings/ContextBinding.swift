@@ -25,7 +25,9 @@ final class ContextHandle {
         }
         if isDirectory.boolValue && FileManager.default.fileExists(atPath: path + "/.dockerignore") {
             // The directory's own walk applies its ignore file; its members go under `name`.
-            let walked = try BuildContext.directory(path: path, dockerfile: ".dockerignore")
+            let ignore = try DockerIgnore.load(path: path + "/.dockerignore") ?? DockerIgnore()
+            var walked = BuildContext()
+            try ContextWalker(root: path, ignore: ignore, alwaysSent: [".dockerignore"]).walk(into: &walked)
             let prefix = (name == "." || name.isEmpty) ? "" : name + "/"
             if !prefix.isEmpty, let status = FileStatus.of(path, follow: true) {
                 let entry = ContextWalker.entry(name: try BuildContext.archiveName(name), status: status, kind: .directory)
