@@ -176,6 +176,9 @@ public final class DockerClient: Sendable {
                     let part: HTTPClientResponsePart?
                     do {
                         part = try await parts.next()
+                    } catch is SilenceTimeout {
+                        // The silence timeout closed the connection, which is also why a write may have failed.
+                        throw SilenceTimeout()
                     } catch {
                         throw writeError ?? error
                     }

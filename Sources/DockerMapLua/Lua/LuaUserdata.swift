@@ -41,10 +41,9 @@ extension LuaState {
 
     public func unref(_ reference: Int32) { luaL_unref(L, dmap_registryindex(), reference) }
 
-    /// Creates (or replaces) the metatable registered under `name`, with `__gc` and `__close` releasing the object,
-    /// `__name` for messages, and `__index`/`__newindex` that read fields from the user value table first, then from
-    /// `methods`, and write fields to the user value table.
-    func registerClass(_ name: String, methods: [(String, LuaFunction)]) {
+    /// Pushes a new metatable for a class of Swift objects: `__name` for messages, `__gc` and `__close` releasing
+    /// the object, and `__methods`, the table of `methods`. The caller adds `__index`/`__newindex` and registers it.
+    func pushClassMetatable(_ name: String, methods: [(String, LuaFunction)]) {
         lua_createtable(L, 0, 8)
         push(name)
         setRawField(-2, "__name")
@@ -58,8 +57,15 @@ extension LuaState {
         for (method, function) in methods {
             setFunction(-1, method, qualifiedName: method, function)
         }
-        lua_pushvalue(L, -1)
-        setRawField(-3, "__methods")
+        setRawField(-2, "__methods")
+    }
+
+    /// Creates (or replaces) the metatable registered under `name`, with `__gc` and `__close` releasing the object,
+    /// `__name` for messages, and `__index`/`__newindex` that read fields from the user value table first, then from
+    /// `methods`, and write fields to the user value table.
+    func registerClass(_ name: String, methods: [(String, LuaFunction)]) {
+        pushClassMetatable(name, methods: methods)
+        rawField(-1, "__methods")
         // __index(self, key): user value table, then methods.
         lua_pushvalue(L, -1)
         dmap_pushswiftclosure(L, { L in

@@ -216,20 +216,7 @@ extension LuaState {
         _ name: String, methods: [(String, LuaFunction)], get: @escaping (LuaCall, String) throws -> Bool,
         set: @escaping (LuaCall, String) throws -> Void
     ) {
-        lua_createtable(L, 0, 8)
-        push(name)
-        setRawField(-2, "__name")
-        for key in ["__gc", "__close"] {
-            setFunction(-1, key, qualifiedName: "\(name).\(key)") { call in
-                call.state.releaseRetained(at: 1)
-                return 0
-            }
-        }
-        lua_createtable(L, 0, Int32(methods.count))
-        for (method, function) in methods {
-            setFunction(-1, method, qualifiedName: method, function)
-        }
-        setRawField(-2, "__methods")
+        pushClassMetatable(name, methods: methods)
         setFunction(-1, "__index", qualifiedName: "\(name).__index") { call in
             let s = call.state
             if let key = s.string(at: 2), try get(call, key) { return 1 }
