@@ -176,6 +176,8 @@ dmap_busybox_tar() {
     bb=$(dpkg -L busybox-static 2>/dev/null | grep -m1 '/bin/busybox$') ||
         { dmap_log "busybox-static is not installed"; return 1; }
     rootfs=$(mktemp -d)
+    # mktemp makes the directory 0700; as the image's / that would lock out every user but root.
+    chmod 755 "$rootfs"
     mkdir -p "$rootfs"/{bin,etc,root,tmp,usr/bin,dev,proc,sys}
     chmod 1777 "$rootfs/tmp"
     cp "$bb" "$rootfs/bin/busybox"
