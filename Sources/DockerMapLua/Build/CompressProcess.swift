@@ -52,15 +52,15 @@ final class CompressProcess: @unchecked Sendable {
             throw DMapError(errorKind, "cannot start \(format.program): \(FileStatus.reason())")
         }
         let arguments = decompress ? format.decompressArguments : format.compressArguments
-        let rc = spawn(executable, arguments, stdio: [stdin, stdout, errPipe[1]])
-        close(errPipe[1])
-        guard case .success(let pid) = rc else {
+        let pid: pid_t
+        do throws(ChildProcess.SpawnError) {
+            pid = try spawn(executable, arguments, stdio: [stdin, stdout, errPipe[1]])
+        } catch {
+            close(errPipe[1])
             close(errPipe[0])
-            if case .failure(let code) = rc {
-                throw DMapError(errorKind, "cannot start \(executable): \(FileStatus.reason(code))")
-            }
-            fatalError("unreachable")
+            throw DMapError(errorKind, "cannot start \(executable): \(FileStatus.reason(error.code))")
         }
+        close(errPipe[1])
         spawnLog?.record(pid)
         return CompressProcess(format: format, pid: pid, errorFD: errPipe[0])
     }
@@ -73,11 +73,9 @@ final class CompressProcess: @unchecked Sendable {
     /// After `terminate()`, that it was stopped.
     func wait() -> String? {
         if let outcome { return outcome }
-        var status: CInt = 0
-        var rc: pid_t
-        repeat { rc = waitpid(pid, &status, 0) } while rc < 0 && errno == EINTR
+        let status = ChildProcess.reap(pid)
         let message = readErrors()
-        let result = Self.describe(rc == pid ? status : nil, format: format, message: message)
+        let result = Self.describe(status, format: format, message: message)
         outcome = .some(result)
         return result
     }
@@ -86,8 +84,7 @@ final class CompressProcess: @unchecked Sendable {
     func terminate() {
         guard outcome == nil else { return }
         _ = kill(pid, SIGKILL)
-        var status: CInt = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        ChildProcess.reap(pid)
         outcome = .some("\(format.program) was stopped")
         closeErrors()
     }
@@ -153,65 +150,15 @@ final class CompressProcess: @unchecked Sendable {
         return nil
     }
 
-    #if os(Linux)
-        /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time.
-        private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
-        private static let closeFromAction: CloseFrom? = {
-            guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-            return unsafeBitCast(symbol, to: CloseFrom.self)
-        }()
-    #endif
-
     /// Starts `executable` with `stdio` as its fds 0, 1 and 2, default signal handling and an empty signal mask.
-    private static func spawn(_ executable: String, _ arguments: [String], stdio: [CInt]) -> Result<pid_t, Errno> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (target, fd) in stdio.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, CInt(target)) }
-        #if os(Linux)
-            if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
-        #endif
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-        #if canImport(Darwin)
-            flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
-        #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        var argv = ([executable] + arguments).map { strdup($0) }
-        argv.append(nil)
-        let environment: [String] = ["PATH=/usr/bin:/bin", "LC_ALL=C"]
-        var envp = environment.map { strdup($0) }
-        envp.append(nil)
-        defer { for p in argv + envp { free(p) } }
-
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        return rc == 0 ? .success(pid) : .failure(Errno(rc))
+    private static func spawn(
+        _ executable: String, _ arguments: [String], stdio: [CInt]
+    ) throws(ChildProcess.SpawnError) -> pid_t {
+        try ChildProcess.spawn(
+            executable: executable, arguments: arguments, environment: ["PATH=/usr/bin:/bin", "LC_ALL=C"],
+            stdio: stdio.map { .descriptor($0) }, defaultSignals: [SIGPIPE, SIGINT, SIGTERM],
+            closeOtherDescriptors: true)
     }
-
-    /// An `errno` value as an `Error`.
-    struct Errno: Error {
-        let code: CInt
-        init(_ code: CInt) { self.code = code }
-    }
-}
-
-extension FileStatus {
-    /// The readable text of `code`.
-    static func reason(_ code: CompressProcess.Errno) -> String { reason(code.code) }
 }
 
 /// The process ids of the compressors started while it was `CompressProcess.spawnLog`.

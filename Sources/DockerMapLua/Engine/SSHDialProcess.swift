@@ -62,25 +62,22 @@ final class SSHDialProcess: Sendable {
         // Close-on-exec, so that no other child inherits them (dup2 in the child clears the flag on 0 and 1).
         for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let stderrFile = NSTemporaryDirectory() + "dmap-lua-ssh-\(UUID().uuidString).err"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        let argv = ["ssh"] + arguments(settings)
-        var cArgs = argv.map { strdup($0) }
-        cArgs.append(nil)
-        defer { for p in cArgs { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, "ssh", &actions, nil, cArgs, environ)
+        let pid: pid_t
+        do throws(ChildProcess.SpawnError) {
+            pid = try ChildProcess.spawn(
+                executable: "ssh", arguments: arguments(settings), environment: nil,
+                stdio: [
+                    .descriptor(toChild[0]), .descriptor(fromChild[1]),
+                    .file(stderrFile, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600),
+                ],
+                searchPath: true)
+        } catch {
+            close(toChild[0]); close(fromChild[1])
+            close(toChild[1]); close(fromChild[0])
+            throw failure(String(cString: strerror(error.code)))
+        }
         close(toChild[0])
         close(fromChild[1])
-        guard rc == 0 else {
-            close(toChild[1]); close(fromChild[0])
-            throw failure(String(cString: strerror(rc)))
-        }
         return SSHDialProcess(pid: pid, readFD: fromChild[0], writeFD: toChild[1], stderrFile: stderrFile)
     }
 

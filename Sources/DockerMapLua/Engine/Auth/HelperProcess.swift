@@ -122,66 +122,28 @@ enum HelperProcess {
     private static func killGroup(_ pid: pid_t) {
         kill(-pid, SIGKILL)
         kill(pid, SIGKILL)
-        var status: CInt = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        ChildProcess.reap(pid)
     }
-
-    #if os(Linux)
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time so that older
-    /// systems still work (they then rely on close-on-exec alone).
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
-    private static let closeFromAction: CloseFrom? = {
-        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
-    #endif
 
     /// Starts the program in a new process group, with default signal handling and `stdio` as fds 0, 1, 2.
     private static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String], stdio: [CInt]
     ) throws(Failure) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (target, fd) in stdio.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, CInt(target)) }
-        #if os(Linux)
-        // Nothing but stdio reaches the helper, not even descriptors that other code left inheritable.
-        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
-        #endif
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-        #if canImport(Darwin)
-        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT  // only the dup2'ed stdio is inherited
-        #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        var argv = ([executable] + arguments).map { strdup($0) }
-        argv.append(nil)
-        var envp = environment.map { strdup("\($0.key)=\($0.value)") }
-        envp.append(nil)
-        defer { for p in argv + envp { free(p) } }
-
-        var pid: pid_t = 0
-        var rc: CInt = 0
+        let environment = environment.map { "\($0.key)=\($0.value)" }
         // A script written a moment ago may still be open for writing in a child another thread is forking.
         for _ in 0..<20 {
-            rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-            guard rc == ETXTBSY else { break }
-            usleep(10_000)
+            do throws(ChildProcess.SpawnError) {
+                // Nothing but stdio reaches the helper, not even descriptors that other code left inheritable.
+                return try ChildProcess.spawn(
+                    executable: executable, arguments: arguments, environment: environment,
+                    stdio: stdio.map { .descriptor($0) }, defaultSignals: [SIGPIPE], newProcessGroup: true,
+                    closeOtherDescriptors: true)
+            } catch {
+                guard error.code == ETXTBSY else { throw .notStarted(error.code) }
+                usleep(10_000)
+            }
         }
-        guard rc == 0 else { throw .notStarted(rc) }
-        return pid
+        throw .notStarted(ETXTBSY)
     }
 }
 
