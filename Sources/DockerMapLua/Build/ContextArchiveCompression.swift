@@ -79,7 +79,8 @@ extension BuildContext {
     public func save(
         to path: String, compression: CompressionFormat?, chunkSize: Int = TarWriter.defaultChunkSize
     ) async throws {
-        let file = try ContextArchiveFile(destination: path)
+        let file = try AtomicFile(
+            destination: path, action: "save the build context to", openKind: .build, writeKind: .build)
         do {
             if let compression {
                 try await writeCompressed(compression, toDescriptor: file.descriptor, chunkSize: chunkSize)

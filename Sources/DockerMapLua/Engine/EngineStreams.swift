@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// Streaming replies: JSON-lines progress (build, pull, push) and raw bodies written to disk.
@@ -28,7 +27,7 @@ extension DockerClient {
     /// the whole body arrived; a failure half-way leaves no file (and an existing file untouched).
     /// Returns the number of bytes written.
     public func download(_ request: EngineRequest, to path: String) async throws -> Int64 {
-        let file = try PartialFile(path: path)
+        let file = try AtomicFile(destination: path)
         do {
             let written = try await perform(request) { response -> Int64 in
                 // Gather the socket's small reads into writes of about 1 MiB: a tenth of the system calls.
@@ -53,60 +52,5 @@ extension DockerClient {
             file.discard()
             throw error
         }
-    }
-}
-
-/// A file written under a temporary name beside its destination and renamed into place when complete.
-final class PartialFile: Sendable {
-    let path: String
-    let temporaryPath: String
-    private let fd: CInt
-    private let closed = NIOLockedValueBox(false)
-
-    init(path: String) throws {
-        self.path = path
-        let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).dmap-partial-\(UUID().uuidString.prefix(8))").path
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw DMapError(.usage, "cannot write \(path): \(String(cString: strerror(errno)))", object: path)
-        }
-    }
-
-    func write(_ buffer: ByteBuffer) throws {
-        try buffer.withUnsafeReadableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw DMapError(.engine, "cannot write \(path): \(String(cString: strerror(errno)))", object: path)
-                }
-                offset += n
-            }
-        }
-    }
-
-    /// Closes the descriptor once, however often it is called.
-    private func closeOnce() -> Bool {
-        let first = closed.withLockedValue { wasClosed -> Bool in
-            defer { wasClosed = true }
-            return !wasClosed
-        }
-        return first ? close(fd) == 0 : true
-    }
-
-    func commit() throws {
-        guard closeOnce(), rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw DMapError(.engine, "cannot write \(path): \(reason)", object: path)
-        }
-    }
-
-    func discard() {
-        _ = closeOnce()
-        unlink(temporaryPath)
     }
 }

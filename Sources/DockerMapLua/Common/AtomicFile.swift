@@ -2,30 +2,43 @@ import Foundation
 import NIOCore
 
 /// A new file beside `destination` that becomes it by `rename` once complete (`commit()`), or is removed
-/// (`discard()`). Failures are `DMapError(.build)` naming `destination`.
+/// (`discard()`): a failure half-way never leaves a truncated file under the destination's name, and an existing
+/// file there stays untouched until the new one is complete. Used for saved build contexts and for images and
+/// resources streamed from the engine.
+///
+/// Failures are `DMapError`s naming `destination`, as `cannot <action> '<destination>': <reason>`; `openKind` for
+/// a file that cannot be created, `writeKind` for one that cannot be written.
 ///
 /// Blocking; one thread at a time.
-final class ContextArchiveFile: @unchecked Sendable {
+final class AtomicFile: @unchecked Sendable {
     /// Where the file goes.
     let destination: String
+    private let action: String
+    private let openKind: DMapError.Kind
+    private let writeKind: DMapError.Kind
     /// The file being written: `.<name>.<random>.tmp` in the same directory.
     let temporary: String
     private(set) var descriptor: CInt
     private var finished = false
 
     /// Creates the temporary file (mode `0666` less the umask, as a plain `open` would give `destination`).
-    init(destination: String) throws {
+    init(
+        destination: String, action: String = "write", openKind: DMapError.Kind = .usage,
+        writeKind: DMapError.Kind = .engine
+    ) throws {
         self.destination = destination
+        self.action = action
+        self.openKind = openKind
+        self.writeKind = writeKind
         let slash = destination.lastIndex(of: "/")
         let directory = slash.map { String(destination[..<$0]) } ?? "."
         let name = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
-        guard !name.isEmpty, name != ".", name != ".." else {
-            throw DMapError(
-                .build, "cannot save the build context to '\(destination)': not a file name", object: destination)
+        func refuse(_ reason: String) -> DMapError {
+            DMapError(openKind, "cannot \(action) '\(destination)': \(reason)", object: destination)
         }
+        guard !name.isEmpty, name != ".", name != ".." else { throw refuse("not a file name") }
         if let status = FileStatus.of(destination, follow: true), status.type == .directory {
-            throw DMapError(
-                .build, "cannot save the build context to '\(destination)': it is a directory", object: destination)
+            throw refuse("it is a directory")
         }
         var fd: CInt = -1
         var candidate = ""
@@ -35,11 +48,7 @@ final class ContextArchiveFile: @unchecked Sendable {
             fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 || errno != EEXIST { break }
         }
-        guard fd >= 0 else {
-            throw DMapError(
-                .build, "cannot save the build context to '\(destination)': \(FileStatus.reason())",
-                object: destination)
-        }
+        guard fd >= 0 else { throw refuse(FileStatus.reason()) }
         temporary = candidate
         descriptor = fd
     }
@@ -81,6 +90,6 @@ final class ContextArchiveFile: @unchecked Sendable {
     }
 
     private func failure(_ reason: String = FileStatus.reason()) -> DMapError {
-        DMapError(.build, "cannot save the build context to '\(destination)': \(reason)", object: destination)
+        DMapError(writeKind, "cannot \(action) '\(destination)': \(reason)", object: destination)
     }
 }
