@@ -99,8 +99,11 @@ enum ClientBinding {
     }
 
     /// The options table at `position`, rejecting keys not in `known` (with the nearest one as a hint).
-    static func checkedOptions(_ call: LuaCall, _ position: Int32, _ known: Set<String>) throws -> [String: Value] {
-        let options = try call.options(position)
+    /// Fields in `skipping` (which may hold objects that do not convert) are left out of the result.
+    static func checkedOptions(
+        _ call: LuaCall, _ position: Int32, _ known: Set<String>, skipping: Set<String> = []
+    ) throws -> [String: Value] {
+        let options = skipping.isEmpty ? try call.options(position) : try call.options(position, skipping: skipping)
         for key in options.keys.sorted() where !known.contains(key) {
             throw call.bad(position, "unknown option '\(key)'\(Suggest.hint(key, known))")
         }

@@ -45,11 +45,7 @@ enum ClientBuildBinding {
     /// The options table (argument 2), checked: `tag` is mandatory.
     static func options(_ call: LuaCall) throws -> [String: Value] {
         guard lua_type(call.L, 2) == LUA_TTABLE else { throw call.expected(2, "table") }
-        var o = try call.options(2, skipping: ["context"])
-        let known = optionKeys.union(["context"])
-        for key in o.keys.sorted() where !known.contains(key) {
-            throw call.bad(2, "unknown option '\(key)'\(Suggest.hint(key, known))")
-        }
+        var o = try ClientBinding.checkedOptions(call, 2, optionKeys.union(["context"]), skipping: ["context"])
         call.state.rawField(2, "context")
         if !call.isNoneOrNil(-1) { o["context"] = true }
         call.state.pop()

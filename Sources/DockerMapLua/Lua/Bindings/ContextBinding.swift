@@ -59,21 +59,9 @@ enum ContextBinding {
     static func install(_ state: LuaState, context: BindingContext) {
         state.registerClass(metatable, methods: methods)
         state.setFunction(-1, "context", qualifiedName: "context") { call in
-            // The options hold a dockerfile object, so they are read field by field, not converted whole.
-            var o: [String: Value] = [:]
-            if !call.isNoneOrNil(1) {
-                guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.expected(1, "table") }
-                let known: Set<String> = ["dockerfile", "compression", "finalize"]
-                lua_pushnil(call.L)
-                while lua_next(call.L, 1) != 0 {
-                    defer { call.state.pop() }
-                    let key = call.state.string(at: -2) ?? "?"
-                    guard known.contains(key) else {
-                        throw call.bad(1, "unknown option '\(key)'\(Suggest.hint(key, known))")
-                    }
-                    if key != "dockerfile" { o[key] = try call.state.value(at: -1, path: "context.\(key)") }
-                }
-            }
+            // The dockerfile option holds an object, so it is read on its own below, not converted.
+            let o = try ClientBinding.checkedOptions(
+                call, 1, ["dockerfile", "compression", "finalize"], skipping: ["dockerfile"])
             let handle = ContextHandle(compression: try compression(o["compression"]))
             var hasDockerfile = false
             if !call.isNoneOrNil(1) {
