@@ -6,7 +6,7 @@ import DockerMapLua
 @Suite("Build (real engine)")
 struct BuildTests {
     /// A context directory with `files` (path → contents), removed afterwards.
-    func withContext(_ files: [String: String], _ body: (String) throws -> Void) throws {
+    func withContext(_ files: [String: String], _ body: (String) async throws -> Void) async throws {
         let dir = NSTemporaryDirectory() + "dmap-build-\(UUID().uuidString.prefix(8))"
         for (path, text) in files {
             let full = dir + "/" + path
@@ -15,14 +15,14 @@ struct BuildTests {
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try body(dir)
+        try await body(dir)
     }
 
     @Test("build returns the id; the image carries the tag, add_tags and latest; every line reaches push_log")
-    func tags() throws {
+    func tags() async throws {
         let repo = TestEnv.unique("build")
-        try withContext(["Dockerfile": "FROM busybox:latest\nRUN echo built > /built\nCMD [\"cat\", \"/built\"]\n"]) { dir in
-            let r = try runLua("""
+        try await withContext(["Dockerfile": "FROM busybox:latest\nRUN echo built > /built\nCMD [\"cat\", \"/built\"]\n"]) { dir in
+            let r = try await runLua("""
                 local d = dmap.client()
                 local lines = {}
                 d.push_log = function(self, msg, level) lines[#lines + 1] = msg end
@@ -42,10 +42,10 @@ struct BuildTests {
     }
 
     @Test("a failing build returns nil and the engine's message, adds no tags; raise_on_error raises")
-    func failure() throws {
+    func failure() async throws {
         let repo = TestEnv.unique("fail")
-        try withContext(["Dockerfile": "FROM busybox:latest\nRUN echo about to fail && false\n"]) { dir in
-            let r = try runLua("""
+        try await withContext(["Dockerfile": "FROM busybox:latest\nRUN echo about to fail && false\n"]) { dir in
+            let r = try await runLua("""
                 local d = dmap.client()
                 local errors = {}
                 d.push_log = function(self, msg, level) if level == "error" then errors[#errors + 1] = msg end end
@@ -64,8 +64,8 @@ struct BuildTests {
     }
 
     @Test("bad arguments raise usage errors naming the problem")
-    func usage() throws {
-        try runLua("""
+    func usage() async throws {
+        try await runLua("""
             local d = dmap.client()
             local ok, err = pcall(d.build, d, {path = "/tmp"})
             assert(not ok and err.kind == "usage" and err.message:find("'tag' is required"), tostring(err))
@@ -79,10 +79,10 @@ struct BuildTests {
     }
 
     @Test("buildargs, labels, extra_hosts and dockerfile (relative or absolute) pass through")
-    func arguments() throws {
+    func arguments() async throws {
         let repo = TestEnv.unique("args")
-        try withContext(["build/Custom.dockerfile": "FROM busybox:latest\nARG GREETING\nRUN echo $GREETING > /greeting && grep -q dmaphost /etc/hosts\nCMD [\"cat\", \"/greeting\"]\n"]) { dir in
-            let r = try runLua("""
+        try await withContext(["build/Custom.dockerfile": "FROM busybox:latest\nARG GREETING\nRUN echo $GREETING > /greeting && grep -q dmaphost /etc/hosts\nCMD [\"cat\", \"/greeting\"]\n"]) { dir in
+            let r = try await runLua("""
                 local d = dmap.client()
                 local id = assert(d:build{tag = "\(repo):1", path = "\(dir)", dockerfile = "build/Custom.dockerfile",
                                           buildargs = {GREETING = "hello args"}, labels = {team = "dmap"}, nocache = true,
@@ -104,7 +104,7 @@ struct BuildTests {
     }
 
     @Test(".dockerignore is honoured as the engine's own client does: **, ! exceptions, directories, last match wins")
-    func dockerignore() throws {
+    func dockerignore() async throws {
         let repo = TestEnv.unique("ignore")
         let ignore = """
             # a comment
@@ -124,8 +124,8 @@ struct BuildTests {
             "keep/other.log": "o", "build/x/y.txt": "y", "docs/guide.md": "g", "docs/README.md": "r", "docs/img.png": "p",
             "x.tmp": "x", "README.md": "R", "notes.md": "n",
         ]
-        try withContext(files) { dir in
-            let r = try runLua("""
+        try await withContext(files) { dir in
+            let r = try await runLua("""
                 local d = dmap.client()
                 local id, err = d:build{tag = "\(repo):1", path = "\(dir)"}
                 assert(id, tostring(err))

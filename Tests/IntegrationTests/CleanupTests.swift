@@ -22,14 +22,14 @@ struct CleanupTests {
         run("keepme", {"true"}, true, true)
         """
 
-    func lua(_ code: String) throws -> Reports {
+    func lua(_ code: String) async throws -> Reports {
         let host2 = try TestEnv.require("DMAP_TEST_HOST2")
-        return try runLua("HOST2 = '\(host2)'\n" + Self.prepare + "\n" + code, host: host2)
+        return try await runLua("HOST2 = '\(host2)'\n" + Self.prepare + "\n" + code, host: host2)
     }
 
     @Test("cleanup_containers removes exited containers, keeps never-started ones unless asked, honours exclude")
-    func cleanupContainers() throws {
-        let r = try lua("""
+    func cleanupContainers() async throws {
+        let r = try await lua("""
             local listed = d:cleanup_containers{list_only = true, exclude = {"keepme"}}
             assert(#listed == 1 and listed[1] == "exited", table.concat(listed, ","))
             assert(d:get_container_names().exited, "list_only removes nothing")
@@ -47,8 +47,8 @@ struct CleanupTests {
     }
 
     @Test("remove_all_containers stops what runs and removes everything; list_only touches nothing")
-    func removeAll() throws {
-        let r = try lua("""
+    func removeAll() async throws {
+        let r = try await lua("""
             local running, all = d:remove_all_containers{list_only = true}
             assert(#running == 1 and #all == 4, #running .. "/" .. #all)
             local stopped, removed = d:remove_all_containers{stop_timeout = 1}
@@ -58,9 +58,9 @@ struct CleanupTests {
     }
 
     @Test("cleanup_images keeps tagged images, images in use and their ancestors; remove_old keeps latest and keep_tags")
-    func cleanupImages() throws {
+    func cleanupImages() async throws {
         let tag = TestEnv.unique("old")
-        let r = try lua("""
+        let r = try await lua("""
             -- Untagged images: one from an exited container (not in use once it is gone), one in use.
             local dangling = d:api("POST", "/commit", {query = {container = "exited"}}).Id
             local inuse = d:api("POST", "/commit", {query = {container = "keepme"}}).Id

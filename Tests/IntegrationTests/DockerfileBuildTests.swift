@@ -8,7 +8,7 @@ import DockerMapLua
 struct DockerfileBuildTests {
     /// A scratch directory with a text file, an executable script, a tarball holding `arch/a.txt`, and a data
     /// directory with a `.dockerignore`.
-    func withFiles(_ body: (String) throws -> Void) throws {
+    func withFiles(_ body: (String) async throws -> Void) async throws {
         let dir = NSTemporaryDirectory() + "dmap-df-\(UUID().uuidString.prefix(8))"
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/src/arch", withIntermediateDirectories: true)
@@ -23,16 +23,16 @@ struct DockerfileBuildTests {
         try "logs\n".write(toFile: dir + "/data/.dockerignore", atomically: true, encoding: .utf8)
         // Only a Dockerfile's own ignore file takes precedence; this one is an ordinary file here.
         try "keep.txt\n".write(toFile: dir + "/data/.dockerignore.dockerignore", atomically: true, encoding: .utf8)
-        let tar = try runProgram("/usr/bin/tar", ["-czf", dir + "/arch.tar.gz", "-C", dir + "/src", "arch"])
+        let tar = try await runProgram("/usr/bin/tar", ["-czf", dir + "/arch.tar.gz", "-C", dir + "/src", "arch"])
         try #require(tar.status == 0)
-        try body(dir)
+        try await body(dir)
     }
 
     @Test("build_from_file: add_file and add_archive put files where the Dockerfile says, with content and modes")
-    func fromFile() throws {
+    func fromFile() async throws {
         let repo = TestEnv.unique("dffile")
-        try withFiles { dir in
-            let r = try runLua("""
+        try await withFiles { dir in
+            let r = try await runLua("""
                 local d = dmap.client()
                 local df = dmap.dockerfile{baseimage = "busybox:latest",
                   command = {"sh", "-c", "cat /app/hello.txt /arch/a.txt; ls -l /app/run.sh | cut -c1-10"}}
@@ -54,12 +54,12 @@ struct DockerfileBuildTests {
     }
 
     @Test("build_from_context: a Dockerfile path, ctx:add of a directory honouring its .dockerignore, bz2")
-    func fromContext() throws {
+    func fromContext() async throws {
         let repo = TestEnv.unique("dfctx")
-        try withFiles { dir in
+        try await withFiles { dir in
             try "FROM busybox:latest\nCOPY data /data\nCMD [\"sh\", \"-c\", \"cd /data && find . | sort\"]\n"
                 .write(toFile: dir + "/Dockerfile.custom", atomically: true, encoding: .utf8)
-            let r = try runLua("""
+            let r = try await runLua("""
                 local d = dmap.client()
                 local ctx = dmap.context{compression = "bz2"}
                 ctx:add_dockerfile("\(dir)/Dockerfile.custom")
@@ -86,20 +86,20 @@ struct DockerfileBuildTests {
     }
 
     @Test("ctx:save writes a tarball that GNU tar and Python's tarfile read")
-    func save() throws {
-        try withFiles { dir in
-            try runLua("""
+    func save() async throws {
+        try await withFiles { dir in
+            try await runLua("""
                 local df = dmap.dockerfile{baseimage = "busybox:latest"}
                 df:add_file("\(dir)/src/run.sh", "bin/run.sh")
                 local ctx = dmap.context{dockerfile = df, compression = "gz"}
                 ctx:add("\(dir)/src/arch", "extra")
                 assert(ctx:save("\(dir)/ctx.tar.gz"))
                 """)
-            let gnu = try runProgram("/usr/bin/tar", ["-tvzf", dir + "/ctx.tar.gz"])
+            let gnu = try await runProgram("/usr/bin/tar", ["-tvzf", dir + "/ctx.tar.gz"])
             #expect(gnu.status == 0)
             #expect(gnu.stdout.contains("bin/run.sh") && gnu.stdout.contains("Dockerfile") && gnu.stdout.contains("extra/a.txt"))
             #expect(gnu.stdout.contains("-rwxr-x---"))
-            let python = try runProgram("/usr/bin/python3", ["-c", """
+            let python = try await runProgram("/usr/bin/python3", ["-c", """
                 import sys, tarfile
                 with tarfile.open(sys.argv[1]) as t:
                     print(sorted(m.name for m in t.getmembers()))
@@ -111,9 +111,9 @@ struct DockerfileBuildTests {
     }
 
     @Test("missing sources and wrong kinds of path fail with errors naming the path, before the engine is asked")
-    func errors() throws {
-        try withFiles { dir in
-            try runLua("""
+    func errors() async throws {
+        try await withFiles { dir in
+            try await runLua("""
                 -- No engine is reachable at this address: every failure below must come before any request.
                 local d = dmap.client{base_url = "unix:///nonexistent/dmap.sock"}
                 local df = dmap.dockerfile{baseimage = "busybox:latest"}

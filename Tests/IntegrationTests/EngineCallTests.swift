@@ -6,8 +6,8 @@ import DockerMapLua
 @Suite("Engine calls from Lua (real engine)")
 struct EngineCallTests {
     @Test("version, info, ping and the api escape hatch")
-    func system() throws {
-        let r = try runLua("""
+    func system() async throws {
+        let r = try await runLua("""
             local d = dmap.client()
             local v = d:version()
             assert(type(v.Version) == "string" and v.ApiVersion, "version")
@@ -23,9 +23,9 @@ struct EngineCallTests {
     }
 
     @Test("container lifecycle: create, start, wait, logs, restart, stop, kill, remove")
-    func containerLifecycle() throws {
+    func containerLifecycle() async throws {
         let name = TestEnv.unique("life")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client()
             local name = "\(name)"
             local created = d:create_container{name = name, Image = "busybox:latest",
@@ -65,9 +65,9 @@ struct EngineCallTests {
     }
 
     @Test("logs of a TTY container are raw; tail and timestamps pass through")
-    func ttyLogs() throws {
+    func ttyLogs() async throws {
         let name = TestEnv.unique("tty")
-        try runLua("""
+        try await runLua("""
             local d = dmap.client()
             d:create_container{name = "\(name)", Image = "busybox:latest", Tty = true, Cmd = {"sh", "-c", "echo one; echo two"}}
             d:start("\(name)")
@@ -80,9 +80,9 @@ struct EngineCallTests {
     }
 
     @Test("exec: output and exit code")
-    func exec() throws {
+    func exec() async throws {
         let name = TestEnv.unique("exec")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client()
             d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sleep", "300"}, StopSignal = "SIGKILL"}
             d:start("\(name)")
@@ -97,9 +97,9 @@ struct EngineCallTests {
     }
 
     @Test("images: list, inspect, tag, remove")
-    func images() throws {
+    func images() async throws {
         let repo = TestEnv.unique("img")
-        try runLua("""
+        try await runLua("""
             local d = dmap.client()
             local base = d:inspect_image("busybox:latest")
             assert(d:tag("busybox:latest", "\(repo):one") == true)
@@ -120,10 +120,10 @@ struct EngineCallTests {
     }
 
     @Test("networks: create, inspect, connect, disconnect, remove")
-    func networks() throws {
+    func networks() async throws {
         let net = TestEnv.unique("net")
         let name = TestEnv.unique("netc")
-        try runLua("""
+        try await runLua("""
             local d = dmap.client()
             local n = d:create_network{Name = "\(net)", Driver = "bridge", Labels = {t = "1"}}
             assert(type(n.Id) == "string")
@@ -149,9 +149,9 @@ struct EngineCallTests {
     }
 
     @Test("volumes: create, list, inspect, remove")
-    func volumes() throws {
+    func volumes() async throws {
         let vol = TestEnv.unique("vol")
-        try runLua("""
+        try await runLua("""
             local d = dmap.client()
             local v = d:create_volume{Name = "\(vol)", Labels = {t = "1"}}
             assert(v.Name == "\(vol)" and v.Labels.t == "1")
@@ -165,8 +165,8 @@ struct EngineCallTests {
     }
 
     @Test("A script goes on after an engine error, and usage errors name the argument")
-    func goesOn() throws {
-        let r = try runLua("""
+    func goesOn() async throws {
+        let r = try await runLua("""
             local d = dmap.client()
             local failures = 0
             for i = 1, 20 do

@@ -58,27 +58,46 @@ final class Reports: Sendable {
 
 /// Runs Lua `code` in a fresh runtime whose default engine is `host` (the test engine unless given).
 @discardableResult
-func runLua(_ code: String, host: String? = nil, environment: [String: String] = [:]) throws -> Reports {
+func runLua(_ code: String, host: String? = nil, environment: [String: String] = [:]) async throws -> Reports {
     let reports = Reports()
-    let runtime = try LuaRuntime(options: .init(defaultHost: try host ?? TestEnv.host, environment: environment))
+    let runtime = try makeReportingRuntime(host: try host ?? TestEnv.host, environment: environment, reports: reports)
+    try await runtime.runAsync(string: code, name: "=test")
+    return reports
+}
+
+/// A runtime whose `report(...)` adds to `reports`.
+func makeReportingRuntime(host: String, environment: [String: String], reports: Reports) throws -> LuaRuntime {
+    let runtime = try LuaRuntime(options: .init(defaultHost: host, environment: environment))
     runtime.register("report") { args in
         reports.add(args)
         return []
     }
-    try runtime.run(string: code, name: "=test")
-    return reports
+    return runtime
 }
 
 /// Runs the `dmap-lua` binary; returns its exit status, stdout and stderr.
-func runCLI(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> (
+func runCLI(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
-    try runProgram(try TestEnv.binary, arguments, environment: environment, stdin: stdin)
+    try await runProgram(try TestEnv.binary, arguments, environment: environment, stdin: stdin)
 }
 
-/// Runs a program; returns its exit status, stdout and stderr.
-func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws
-    -> (status: Int32, stdout: String, stderr: String)
+/// Runs a program; returns its exit status, stdout and stderr. The waiting happens on a dispatch thread, so tests
+/// that run programs never hold Swift's cooperative pool (two threads on the CI machine) while they wait.
+func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil)
+    async throws -> (status: Int32, stdout: String, stderr: String)
+{
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result {
+                try runProgramBlocking(path, arguments, environment: environment, stdin: stdin)
+            })
+        }
+    }
+}
+
+private func runProgramBlocking(_ path: String, _ arguments: [String], environment: [String: String], stdin: String?)
+    throws -> (status: Int32, stdout: String, stderr: String)
 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)

@@ -36,8 +36,8 @@ struct RegistryTests {
     }
 
     @Test("login with a bad password returns false and an auth error; a good one returns true")
-    func login() throws {
-        let r = try runLua(prelude(TestEnv.unique("login")) + """
+    func login() async throws {
+        let r = try await runLua(prelude(TestEnv.unique("login")) + """
             local d = dmap.client()
             local ok, err = d:login{username = USER, password = "wrong-" .. PASS, registry = REG}
             assert(ok == false and err.kind == "auth", tostring(err))
@@ -54,8 +54,8 @@ struct RegistryTests {
     }
 
     @Test("push and pull need credentials; with a login they work and report to the hooks")
-    func pushPull() throws {
-        let r = try runLua(prelude(TestEnv.unique("pushpull")) + """
+    func pushPull() async throws {
+        let r = try await runLua(prelude(TestEnv.unique("pushpull")) + """
             local anon = dmap.client()
             local ok, err = anon:push(IMAGE)
             assert(ok == false and err.kind == "auth" and err.message:find("no basic auth credentials"), tostring(err))
@@ -81,8 +81,8 @@ struct RegistryTests {
     }
 
     @Test("credentials from auth_configs of the client")
-    func authConfigs() throws {
-        let r = try runLua(prelude(TestEnv.unique("authcfg")) + """
+    func authConfigs() async throws {
+        let r = try await runLua(prelude(TestEnv.unique("authcfg")) + """
             local d = dmap.client{auth_configs = {[REG] = {username = USER, password = PASS}}}
             local ok, err = d:push(IMAGE)
             setup:remove_image(IMAGE)
@@ -92,7 +92,7 @@ struct RegistryTests {
     }
 
     /// A docker config directory holding `config`, removed afterwards.
-    func withConfig(_ config: String, files: [String: String] = [:], _ body: (String) throws -> Void) throws {
+    func withConfig(_ config: String, files: [String: String] = [:], _ body: (String) async throws -> Void) async throws {
         let dir = NSTemporaryDirectory() + "dmap-config-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -101,14 +101,14 @@ struct RegistryTests {
             try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
             chmod(dir + "/" + name, 0o755)
         }
-        try body(dir)
+        try await body(dir)
     }
 
     @Test("credentials from the docker config file (auths)")
-    func configFile() throws {
+    func configFile() async throws {
         let auth = Data("\(user):\(password)".utf8).base64EncodedString()
-        try withConfig(#"{"auths": {"http://\#(registry)": {"auth": "\#(auth)"}}}"#) { dir in
-            let r = try runLua(prelude(TestEnv.unique("cfgfile")) + """
+        try await withConfig(#"{"auths": {"http://\#(registry)": {"auth": "\#(auth)"}}}"#) { dir in
+            let r = try await runLua(prelude(TestEnv.unique("cfgfile")) + """
                 local d = dmap.client()
                 local ok, err = d:push(IMAGE)
                 setup:remove_image(IMAGE)
@@ -121,7 +121,7 @@ struct RegistryTests {
     }
 
     @Test("credentials from a credential helper named in credHelpers, asked over stdin")
-    func credentialHelper() throws {
+    func credentialHelper() async throws {
         // The helper checks that it is asked for our registry, on stdin, and answers with the credentials.
         let helper = """
             #!/bin/sh
@@ -130,9 +130,9 @@ struct RegistryTests {
             [ "$server" = "\(registry)" ] || { echo "credentials not found in native keychain"; exit 1; }
             printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}\\n' "$server" "$DMAP_TEST_REGISTRY_USER" "$DMAP_TEST_REGISTRY_PASSWORD"
             """
-        try withConfig(#"{"credHelpers": {"\#(registry)": "dmaptest"}}"#, files: ["docker-credential-dmaptest": helper]) { dir in
+        try await withConfig(#"{"credHelpers": {"\#(registry)": "dmaptest"}}"#, files: ["docker-credential-dmaptest": helper]) { dir in
             let env = ProcessInfo.processInfo.environment
-            let r = try runLua(prelude(TestEnv.unique("helper")) + """
+            let r = try await runLua(prelude(TestEnv.unique("helper")) + """
                 local d = dmap.client()
                 local ok, err = d:push(IMAGE)
                 setup:remove_image(IMAGE)
@@ -144,14 +144,14 @@ struct RegistryTests {
     }
 
     @Test("a password whose auth JSON has + and / in standard base64 works: X-Registry-Auth is base64url")
-    func base64url() throws {
+    func base64url() async throws {
         let user2 = try TestEnv.require("DMAP_TEST_REGISTRY_USER2")
         let password2 = try TestEnv.require("DMAP_TEST_REGISTRY_PASSWORD2")
         let auth = RegistryAuth(username: user2, password: password2, serverAddress: registry)
         let standard = auth.engineJSON.base64EncodedString()
         try #require(standard.contains("+") && standard.contains("/"), "the test password must produce + and /")
         #expect(!auth.headerValue.contains("+") && !auth.headerValue.contains("/"))
-        let r = try runLua(prelude(TestEnv.unique("b64")) + """
+        let r = try await runLua(prelude(TestEnv.unique("b64")) + """
             local d = dmap.client()
             assert(d:login{username = os.getenv("DMAP_TEST_REGISTRY_USER2"), password = os.getenv("DMAP_TEST_REGISTRY_PASSWORD2"), registry = REG})
             local ok, err = d:push(IMAGE)
@@ -164,7 +164,7 @@ struct RegistryTests {
     }
 
     @Test("no password reaches a log line, an error message or push_log, even at debug level")
-    func noSecretsInOutput() throws {
+    func noSecretsInOutput() async throws {
         let script = prelude(TestEnv.unique("secret")) + """
             local d = dmap.client()
             print(select(2, d:login{username = USER, password = PASS .. "x", registry = REG}))
@@ -177,7 +177,7 @@ struct RegistryTests {
         let file = NSTemporaryDirectory() + "dmap-secret-\(UUID().uuidString.prefix(8)).lua"
         try script.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try runCLI(["-v", "-H", try TestEnv.host, file])
+        let r = try await runCLI(["-v", "-H", try TestEnv.host, file])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("Login to"))
         #expect(!r.stdout.contains(password) && !r.stderr.contains(password))
@@ -188,7 +188,7 @@ struct RegistryTests {
 @Suite("Progress display (real registry)")
 struct ProgressDisplayTests {
     @Test("a push shows redrawn per-layer progress on a terminal, and plain lines when piped")
-    func terminal() throws {
+    func terminal() async throws {
         let registry = try TestEnv.require("DMAP_TEST_REGISTRY")
         let host = try TestEnv.host
         let repo = TestEnv.unique("progress")
@@ -204,15 +204,15 @@ struct ProgressDisplayTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         // `script` gives the command a pseudo-terminal; what the terminal showed comes back on stdout.
         let binary = try TestEnv.binary
-        let onTerminal = try runProgram("/usr/bin/script", ["-qec", "\(binary) -H \(host) \(file)", "/dev/null"])
+        let onTerminal = try await runProgram("/usr/bin/script", ["-qec", "\(binary) -H \(host) \(file)", "/dev/null"])
         #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
         #expect(onTerminal.stdout.contains("\u{1B}[2K"), "redrawn lines")
         #expect(onTerminal.stdout.contains(": Preparing"), "a line per layer")
         #expect(onTerminal.stdout.contains("\u{1B}[1A"), "the block is redrawn in place")
-        let piped = try runCLI(["-H", host, file])
+        let piped = try await runCLI(["-H", host, file])
         #expect(piped.status == 0)
         #expect(!piped.stderr.contains("\u{1B}["))
-        let quiet = try runProgram("/usr/bin/script", ["-qec", "\(binary) --no-progress -H \(host) \(file)", "/dev/null"])
+        let quiet = try await runProgram("/usr/bin/script", ["-qec", "\(binary) --no-progress -H \(host) \(file)", "/dev/null"])
         #expect(!quiet.stdout.contains("\u{1B}[2K"))
     }
 }

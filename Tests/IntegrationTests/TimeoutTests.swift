@@ -6,9 +6,9 @@ import DockerMapLua
 @Suite("Timeouts (real engine)")
 struct TimeoutTests {
     @Test("wait with a timeout, and the client's timeout on a silent call, give kind timeout")
-    func timeouts() throws {
+    func timeouts() async throws {
         let name = TestEnv.unique("timeout")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client()
             d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sleep", "300"}, StopSignal = "SIGKILL"}
             d:start("\(name)")
@@ -29,9 +29,9 @@ struct TimeoutTests {
     }
 
     @Test("a long answer that keeps talking is not cut off by the timeout")
-    func longButTalking() throws {
+    func longButTalking() async throws {
         let name = TestEnv.unique("talk")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client{timeout = 1}
             d:create_container{name = "\(name)", Image = "busybox:latest", StopSignal = "SIGKILL",
               Cmd = {"sh", "-c", "for i in 1 2 3 4; do echo $i; sleep 0.5; done"}}

@@ -6,9 +6,9 @@ import DockerMapLua
 @Suite("Client tools (real engine)")
 struct ToolTests {
     @Test("get_container_names, get_image_tags and push_container_logs (lines in the order written)")
-    func namesTagsLogs() throws {
+    func namesTagsLogs() async throws {
         let name = TestEnv.unique("tools")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client()
             d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sh", "-c", "echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three"}}
             d:start("\(name)"); d:wait("\(name)")
@@ -25,12 +25,12 @@ struct ToolTests {
     }
 
     @Test("save_image and copy_resource stream to files that tar can read; a failure leaves no file")
-    func saveAndCopy() throws {
+    func saveAndCopy() async throws {
         let name = TestEnv.unique("copy")
         let dir = NSTemporaryDirectory() + "dmap-save-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try runLua("""
+        try await runLua("""
             local d = dmap.client()
             assert(d:save_image("busybox:latest", "\(dir)/busybox.tar") == true)
             d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"sh", "-c", "mkdir -p /data && echo hello > /data/greeting"}}

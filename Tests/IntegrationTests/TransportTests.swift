@@ -6,17 +6,17 @@ import DockerMapLua
 @Suite("Transports (real engine)")
 struct TransportTests {
     @Test("tcp:// reaches the engine")
-    func tcp() throws {
+    func tcp() async throws {
         let url = try TestEnv.require("DMAP_TEST_TCP_HOST")
-        let r = try runLua("report(dmap.client{base_url = '\(url)'}:version().ApiVersion)")
+        let r = try await runLua("report(dmap.client{base_url = '\(url)'}:version().ApiVersion)")
         #expect(r.last.first?.stringValue?.hasPrefix("1.") == true)
     }
 
     @Test("tcp:// with TLS: the tls table, cert_path, and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH")
-    func tls() throws {
+    func tls() async throws {
         let url = try TestEnv.require("DMAP_TEST_TLS_HOST")
         let certs = try TestEnv.require("DMAP_TEST_CERT_PATH")
-        let r = try runLua("""
+        let r = try await runLua("""
             local a = dmap.client{base_url = '\(url)', tls = {ca_cert = '\(certs)/ca.pem', client_cert = '\(certs)/cert.pem',
                                                             client_key = '\(certs)/key.pem'}}
             local b = dmap.client{base_url = '\(url)', tls = {cert_path = '\(certs)'}}
@@ -27,10 +27,10 @@ struct TransportTests {
     }
 
     @Test("TLS failures: no client certificate, an untrusted engine, plain HTTP to a TLS port")
-    func tlsFailures() throws {
+    func tlsFailures() async throws {
         let url = try TestEnv.require("DMAP_TEST_TLS_HOST")
         let certs = try TestEnv.require("DMAP_TEST_CERT_PATH")
-        try runLua("""
+        try await runLua("""
             -- Without a client certificate the engine refuses us.
             local nocert = dmap.client{base_url = '\(url)', tls = {ca_cert = '\(certs)/ca.pem'}}
             local ok, err = pcall(nocert.version, nocert)
@@ -51,11 +51,11 @@ struct TransportTests {
     }
 
     @Test("ssh:// reaches the engine through docker system dial-stdio, and reuses the connection")
-    func ssh() throws {
+    func ssh() async throws {
         let url = try TestEnv.require("DMAP_TEST_SSH_HOST")
         let config = try TestEnv.require("DMAP_TEST_SSH_CONFIG")
         let name = TestEnv.unique("ssh")
-        let r = try runLua("""
+        let r = try await runLua("""
             local d = dmap.client{base_url = '\(url)', ssh = {config = '\(config)'}}
             local v = d:version()
             d:create_container{name = "\(name)", Image = "busybox:latest", Cmd = {"echo", "over ssh"}}
@@ -69,9 +69,9 @@ struct TransportTests {
     }
 
     @Test("ssh:// to a host that refuses us is a connection error with ssh's own words")
-    func sshRefused() throws {
+    func sshRefused() async throws {
         let config = try TestEnv.require("DMAP_TEST_SSH_CONFIG")
-        try runLua("""
+        try await runLua("""
             local d = dmap.client{base_url = 'ssh://nobody-here@127.0.0.1:1', ssh = {config = '\(config)', multiplex = false}, timeout = 20}
             local ok, err = pcall(d.version, d)
             assert(not ok and err.kind == "connection", tostring(err))

@@ -157,15 +157,28 @@ final class EngineTransport: Sendable {
 struct SilenceTimeout: Error {}
 
 /// Turns the idle event of `IdleStateHandler` into a `SilenceTimeout` error and closes the connection.
-final class SilenceTimeoutHandler: ChannelInboundHandler, Sendable {
+///
+/// The timer counts the engine's silence, so it is armed by our first write (the request): a caller that is slow to
+/// send, because its own threads are busy, is not an engine that fails to answer.
+final class SilenceTimeoutHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
     let timeout: TimeAmount
+    // Only touched on the channel's event loop.
+    private var armed = false
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        armed = true
+        context.write(data, promise: promise)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
+            guard armed else { return }
             context.fireErrorCaught(SilenceTimeout())
             context.close(promise: nil)
         } else {
