@@ -68,7 +68,7 @@ public indirect enum InputValue: Sendable {
     }
 
     /// The plain value, for values without lazy parts (`nil` if any part is lazy).
-    public var plainValue: Value? {
+    public var plainValue: DockerMapLua.Value? {
         switch self {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -76,14 +76,14 @@ public indirect enum InputValue: Sendable {
         case .double(let d): return .double(d)
         case .string(let s): return .string(s)
         case .list(let items):
-            var out: [Value] = []
+            var out: [DockerMapLua.Value] = []
             for item in items {
                 guard let v = item.plainValue else { return nil }
                 out.append(v)
             }
             return .array(out)
         case .dict(let entries):
-            var out: [String: Value] = [:]
+            var out: [String: DockerMapLua.Value] = [:]
             for (k, v) in entries {
                 guard let key = k.scalarText, let value = v.plainValue else { return nil }
                 out[key] = value
@@ -94,7 +94,7 @@ public indirect enum InputValue: Sendable {
     }
 
     /// The tree for a plain value (object keys sorted, so the order is deterministic).
-    public init(_ value: Value) {
+    public init(_ value: DockerMapLua.Value) {
         switch value {
         case .null: self = .null
         case .bool(let b): self = .bool(b)
