@@ -19,6 +19,8 @@ public struct DMapError: Error, Sendable, CustomStringConvertible {
     public var client: String?
     /// A readable description of the underlying cause, if any.
     public var cause: String?
+    /// Every problem, one per line with its place, when one error reports several (a map's validation).
+    public var problems: [String] = []
 
     public init(
         _ kind: Kind, _ message: String, status: Int? = nil, object: String? = nil, client: String? = nil,

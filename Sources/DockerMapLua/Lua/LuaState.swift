@@ -225,6 +225,10 @@ public struct LuaState {
                 setRawField(-2, key)
             }
         }
+        if !error.problems.isEmpty {
+            push(Value.array(error.problems.map(Value.string)))
+            setRawField(-2, "problems")
+        }
         registryField(RegistryKey.errorMetatable)
         lua_setmetatable(L, -2)
     }

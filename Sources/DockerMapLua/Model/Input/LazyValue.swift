@@ -9,13 +9,19 @@ import NIOConcurrencyHelpers
 public final class LazyValue: Sendable, CustomStringConvertible {
     /// What the value stands for in messages (`function`, `!path_lazy ~/x`).
     public let label: String
+    /// What the value was made from, for a bridge that gives it back unchanged (the Lua function itself).
+    public let source: (any Sendable)?
     private let resolver: @Sendable () throws -> InputValue
     private let once: Bool
     private let cached = NIOLockedValueBox<InputValue?>(nil)
 
     /// A lazy value; `once` caches the first result (Docker-Map's `lazy_once`), otherwise every use calls again.
-    public init(label: String, once: Bool = false, _ resolver: @escaping @Sendable () throws -> InputValue) {
+    public init(
+        label: String, once: Bool = false, source: (any Sendable)? = nil,
+        _ resolver: @escaping @Sendable () throws -> InputValue
+    ) {
         self.label = label
+        self.source = source
         self.once = once
         self.resolver = resolver
     }

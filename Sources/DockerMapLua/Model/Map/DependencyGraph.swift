@@ -1,0 +1,150 @@
+import OrderedCollections
+
+/// What each configuration depends on (Docker-Map's `dependency_items` and its dependency resolver), with cycles
+/// of any length found instead of recursing forever (Docker-Map only catches a configuration that names itself).
+public struct DependencyGraph: Sendable {
+    public let map: ContainerMap
+    /// The non-abstract configurations, extended.
+    public let configs: OrderedDictionary<String, ContainerConfig>
+    /// Attached alias → the configuration that attaches it (without `use_attached_parent_name`).
+    let attaching: [String: String]
+
+    public init(_ map: ContainerMap) {
+        self.map = map
+        configs = map.extendedConfigs()
+        var attaching: [String: String] = [:]
+        for (name, config) in configs {
+            for volume in config.attaches where attaching[volume.name] == nil { attaching[volume.name] = name }
+        }
+        self.attaching = attaching
+    }
+
+    /// The container items of `config` (one per instance, or one without an instance).
+    public func containerItems(_ config: String, only instance: String? = nil) -> [MapItem] {
+        let instances = configs[config]?.instances ?? []
+        if let instance { return [MapItem(.container, map: map.name, config: config, instance: instance)] }
+        return (instances.isEmpty ? [nil] : instances.map { Optional($0) }).map {
+            MapItem(.container, map: map.name, config: config, instance: $0)
+        }
+    }
+
+    /// The direct dependencies of a configuration, in Docker-Map's order: network-mode container, networks (each
+    /// followed by its endpoint links), used volumes' containers, links, own attached volumes, and its image
+    /// (`withImage`, which resolves functions in image names).
+    public func direct(_ name: String, withImage: Bool = false) throws -> [MapItem] {
+        guard let config = configs[name] else { return [] }
+        var items = OrderedSet<MapItem>()
+        if case .container(let ref, let instance) = config.networkMode, let target = configs[ref] {
+            let only = instance.flatMap { target.instances.contains($0) ? $0 : nil }
+            items.append(contentsOf: containerItems(ref, only: only))
+        }
+        for endpoint in config.networks where !ContainerMap.presetNetworks.contains(endpoint.networkName) {
+            items.append(MapItem(.network, map: map.name, config: endpoint.networkName))
+            for link in endpoint.links { items.append(contentsOf: linked(link.container)) }
+        }
+        for used in config.uses { items.append(contentsOf: usedItems(used.name)) }
+        for link in config.links { items.append(contentsOf: linked(link.container)) }
+        for volume in config.attaches {
+            items.append(MapItem(.volume, map: map.name, config: name, instance: volume.name))
+        }
+        if withImage {
+            let (repo, tag) = try map.imageReference(try config.image.map(ContainerMap.resolveText) ?? name)
+            items.append(MapItem(.image, map: map.name, config: repo, instance: tag))
+        }
+        return Array(items)
+    }
+
+    func linked(_ reference: String) -> [MapItem] {
+        let (config, instance) = Self.split(reference)
+        return containerItems(config, only: instance)
+    }
+
+    func usedItems(_ reference: String) -> [MapItem] {
+        let (first, rest) = Self.split(reference)
+        if map.useAttachedParentName == true {
+            let attached = Set(configs[first]?.attaches.map(\.name) ?? [])
+            if let rest, !attached.contains(rest) { return containerItems(first, only: rest) }
+            return containerItems(first)
+        }
+        if let owner = attaching[first] { return containerItems(owner) }
+        return containerItems(first, only: rest)
+    }
+
+    /// `config.instance` split at the first dot.
+    static func split(_ reference: String) -> (String, String?) {
+        guard let dot = reference.firstIndex(of: ".") else { return (reference, nil) }
+        let rest = String(reference[reference.index(after: dot)...])
+        return (String(reference[..<dot]), rest.isEmpty ? nil : rest)
+    }
+
+    /// The configurations a configuration depends on directly (for cycles and ordering).
+    public func directConfigs(_ name: String) -> [String] {
+        let items = (try? direct(name)) ?? []
+        var out = OrderedSet<String>()
+        for item in items where item.kind == .container { out.append(item.config) }
+        return Array(out)
+    }
+
+    /// Every dependency cycle, each as the configurations along it, first one repeated at the end
+    /// (`["a", "b", "a"]`). Each cycle is reported once.
+    public func cycles() -> [[String]] {
+        enum Mark { case visiting, done }
+        var marks: [String: Mark] = [:]
+        var stack: [String] = []
+        var found: [[String]] = []
+        var seen = Set<Set<String>>()
+        func visit(_ name: String) {
+            marks[name] = .visiting
+            stack.append(name)
+            for next in directConfigs(name) where configs[next] != nil {
+                switch marks[next] {
+                case .visiting:
+                    let start = stack.lastIndex(of: next)!
+                    let cycle = Array(stack[start...]) + [next]
+                    if seen.insert(Set(cycle)).inserted { found.append(cycle) }
+                case .done: continue
+                case nil: visit(next)
+                }
+            }
+            stack.removeLast()
+            marks[name] = .done
+        }
+        for name in configs.keys where marks[name] == nil { visit(name) }
+        return found
+    }
+
+    /// Everything `name` depends on, dependencies first (Docker-Map's forward resolution): for each direct
+    /// dependency that is a container, its own dependencies come before it. Throws a `cycle` error on a cycle.
+    public func resolved(_ name: String, withImages: Bool = false) throws -> [MapItem] {
+        var cache: [String: [MapItem]] = [:]
+        return try resolved(name, withImages, &cache, [])
+    }
+
+    private func resolved(_ name: String, _ withImages: Bool, _ cache: inout [String: [MapItem]], _ path: [String])
+        throws -> [MapItem]
+    {
+        if let done = cache[name] { return done }
+        if path.contains(name) {
+            let cycle = path[path.firstIndex(of: name)!...] + [name]
+            throw DMapError(.cycle, "dependency cycle: " + cycle.joined(separator: " -> "), object: map.containerName(name))
+        }
+        var out = OrderedSet<MapItem>()
+        let direct = try direct(name, withImage: withImages)
+        for item in direct where item.kind == .container && configs[item.config] != nil {
+            out.append(contentsOf: try resolved(item.config, withImages, &cache, path + [name]))
+        }
+        out.append(contentsOf: direct)
+        cache[name] = Array(out)
+        return Array(out)
+    }
+
+    /// The Docker name of an item (`map.config.instance`, the volume's or network's name, `repo:tag`).
+    public func dockerName(_ item: MapItem) -> String {
+        switch item.kind {
+        case .container: return map.containerName(item.config, instance: item.instance)
+        case .volume: return map.volumeName(item.instance ?? "", parent: item.config)
+        case .network: return map.networkName(item.config)
+        case .image: return "\(item.config):\(item.instance ?? "latest")"
+        }
+    }
+}
