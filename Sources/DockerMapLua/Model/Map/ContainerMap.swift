@@ -17,6 +17,14 @@ public struct ContainerMap: Equatable, Sendable {
     public var volumes: OrderedDictionary<String, VolumeConfig> = [:]
     public var networks: OrderedDictionary<String, NetworkConfig> = [:]
     public var host = HostVolumes()
+    /// Where each container configuration was written (`main.containers.app` or the top-level `main.app`), for
+    /// messages; not part of the map's value.
+    var places = Places()
+
+    struct Places: Equatable, Sendable {
+        var paths: [String: InputPath] = [:]
+        static func == (_: Places, _: Places) -> Bool { true }
+    }
 
     /// The map properties; any other top-level key names a container, as in Docker-Map's dictionary format.
     public static let propertyNames = [
@@ -31,7 +39,7 @@ public struct ContainerMap: Equatable, Sendable {
         let problems = Problems()
         var map = ContainerMap(name: name)
         map.apply(value, merging: false, listsOnly: false, InputReader(problems: problems))
-        if problems.isEmpty { map.validate(problems) }
+        map.validate(problems)
         try problems.check("map '\(name)'")
         return map
     }
@@ -50,7 +58,7 @@ public struct ContainerMap: Equatable, Sendable {
         let problems = Problems()
         var map = self
         map.apply(value, merging: merging, listsOnly: listsOnly, InputReader(problems: problems))
-        if problems.isEmpty { map.validate(problems) }
+        map.validate(problems)
         try problems.check("map '\(name)'")
         return map
     }
@@ -111,12 +119,15 @@ public struct ContainerMap: Equatable, Sendable {
             case "host": host.update(from: item, p, r)
             case "host_root": if scalarsToo { host.root = scalar(r.text) }
             default:
-                if case .dict = item {} else if !item.isNull {
+                switch item {
+                case .dict, .null: applyContainer(field, item, p, merging, listsOnly, r)
+                case .list(let items) where items.isEmpty: applyContainer(field, .null, p, merging, listsOnly, r)
+                default:
                     let hint = Suggest.nearest(field, Self.propertyNames).map { " (did you mean \($0)?)" } ?? ""
                     r.fail(p, "expected a table (a container configuration), got \(InputReader.describe(item))\(hint)")
-                    continue
+                    // Known as a name, so that references to it are not reported as well.
+                    applyContainer(field, .null, p, merging, listsOnly, r)
                 }
-                applyContainer(field, item, p, merging, listsOnly, r)
             }
         }
     }
@@ -125,6 +136,7 @@ public struct ContainerMap: Equatable, Sendable {
         _ name: String, _ value: InputValue, _ path: InputPath, _ merging: Bool, _ listsOnly: Bool, _ r: InputReader
     ) {
         let (config, present) = ContainerConfig.parse(value, path, r)
+        if places.paths[name] == nil { places.paths[name] = path }
         if merging, containers[name] != nil {
             containers[name]!.merge(config, listsOnly: listsOnly)
         } else {

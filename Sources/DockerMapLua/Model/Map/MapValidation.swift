@@ -7,7 +7,7 @@ extension ContainerMap {
         let root = InputPath(name)
         let r = InputReader(problems: problems)
         let containersPath = root.key("containers")
-        func place(_ config: String) -> InputPath { containersPath.key(config) }
+        func place(_ config: String) -> InputPath { places.paths[config] ?? containersPath.key(config) }
 
         checkNames(r, root)
         for (name, config) in containers {
@@ -20,8 +20,6 @@ extension ContainerMap {
         for cycle in extendsCycles() {
             r.fail(place(cycle[0]).key("extends"), "extends cycle: " + cycle.joined(separator: " -> "))
         }
-        guard problems.isEmpty else { return }
-
         let graph = DependencyGraph(self)
         let configs = graph.configs
         let instanceNames = Set(configs.flatMap { name, c in c.instances.isEmpty ? [name] : c.instances.map { "\(name).\($0)" } })
@@ -108,7 +106,6 @@ extension ContainerMap {
                     + "or in \(self.name).volumes" + Suggest.hint(volume.name, volumes.keys))
             }
         }
-        guard problems.isEmpty else { return }
         for cycle in graph.cycles() {
             r.fail(place(cycle[0]), "dependency cycle: " + cycle.joined(separator: " -> "))
         }
@@ -120,9 +117,10 @@ extension ContainerMap {
             if name.contains(".") { r.fail(p, "\(what) '\(name)' contains a dot, which separates map, container and instance") }
         }
         for (name, config) in containers {
-            check(name, root.key("containers").key(name), "container name")
+            let p = places.paths[name] ?? root.key("containers").key(name)
+            check(name, p, "container name")
             for (i, instance) in config.instances.enumerated() {
-                check(instance, root.key("containers").key(name).key("instances").index(i + 1), "instance name")
+                check(instance, p.key("instances").index(i + 1), "instance name")
             }
         }
         for name in networks.keys { check(name, root.key("networks").key(name), "network name") }
