@@ -114,27 +114,32 @@ public struct DependencyGraph: Sendable {
     }
 
     /// Everything `name` depends on, dependencies first (Docker-Map's forward resolution): for each direct
-    /// dependency that is a container, its own dependencies come before it. Throws a `cycle` error on a cycle.
+    /// dependency that is a container, its own dependencies come before it; each item appears once, where it first
+    /// appears. Throws a `cycle` error on a cycle. Linear in the size of the graph below `name`: a dependency
+    /// already expanded adds nothing new when met again, so it is expanded once.
     public func resolved(_ name: String, withImages: Bool = false) throws -> [MapItem] {
-        var cache: [String: [MapItem]] = [:]
-        return try resolved(name, withImages, &cache, [])
-    }
-
-    private func resolved(_ name: String, _ withImages: Bool, _ cache: inout [String: [MapItem]], _ path: [String])
-        throws -> [MapItem]
-    {
-        if let done = cache[name] { return done }
-        if path.contains(name) {
-            let cycle = path[path.firstIndex(of: name)!...] + [name]
-            throw DMapError(.cycle, "dependency cycle: " + cycle.joined(separator: " -> "), object: map.containerName(name))
-        }
         var out = OrderedSet<MapItem>()
-        let direct = try direct(name, withImage: withImages)
-        for item in direct where item.kind == .container && configs[item.config] != nil {
-            out.append(contentsOf: try resolved(item.config, withImages, &cache, path + [name]))
+        var expanded = Set<String>()
+        var onPath: [String] = []
+        var onPathSet = Set<String>()
+        func visit(_ config: String) throws {
+            if onPathSet.contains(config) {
+                let cycle = onPath[onPath.firstIndex(of: config)!...] + [config]
+                throw DMapError(.cycle, "dependency cycle: " + cycle.joined(separator: " -> "),
+                    object: map.containerName(config))
+            }
+            guard expanded.insert(config).inserted else { return }
+            onPath.append(config)
+            onPathSet.insert(config)
+            let direct = try direct(config, withImage: withImages)
+            for item in direct where item.kind == .container && configs[item.config] != nil {
+                try visit(item.config)
+            }
+            out.append(contentsOf: direct)
+            onPath.removeLast()
+            onPathSet.remove(config)
         }
-        out.append(contentsOf: direct)
-        cache[name] = Array(out)
+        try visit(name)
         return Array(out)
     }
 
