@@ -195,7 +195,8 @@ struct ModelYAMLPathTests {
     func nested() throws {
         #expect(
             configError("a: !path\n  b: [~/x]\n")
-                == "t.yaml:2:6: !path expands the text of each item, and this item is a list (give it its own !path tag)")
+                == "t.yaml:2:6: !path expands the text of each item, and this item is a list"
+                + " (give it its own !path tag)")
         #expect(configError("a: !path_lazy\n  - x\n  - {b: c}\n")?.hasPrefix("t.yaml:3:5: !path_lazy expands") == true)
         #expect(configError("a: !path [~/x, 8080]")?.hasSuffix("this item is a number (quote it)") == true)
         #expect(configError("a: !path {b: }")?.hasSuffix("this item is an empty value (quote it)") == true)
@@ -250,5 +251,183 @@ struct ModelYAMLErrorTests {
         #expect(
             configError("--- 1\n--- 2")
                 == "t.yaml:2:1: expected a single document in the stream, but found another document")
+    }
+}
+
+@Suite("ModelYAML: map and clients documents")
+struct ModelYAMLDocumentTests {
+    @Test("The map name: explicit, '' for the file's stem, else the root 'name' key, which is always left out")
+    func mapName() throws {
+        let root = try parse("name: from_key\nweb: {image: nginx}\n")
+        let body: InputValue = ["web": ["image": "nginx"]]
+        #expect(try MapDocument.mapDocument(root, name: "given", fileStem: "stem") == ("given", body))
+        #expect(try MapDocument.mapDocument(root, name: "", fileStem: "stem") == ("stem", body))
+        #expect(try MapDocument.mapDocument(root, name: nil, fileStem: "stem") == ("from_key", body))
+        // '' without a stem (YAML text) falls back to the key, as Docker-Map's `name or map_dict.pop('name')`.
+        #expect(try MapDocument.mapDocument(root, name: "", fileStem: nil) == ("from_key", body))
+        let unnamed = try parse("web: {image: nginx}\n")
+        #expect(try MapDocument.mapDocument(unnamed, name: "", fileStem: "stem") == ("stem", body))
+    }
+
+    @Test("No name, a name that is not text, and a root that is not a mapping are errors")
+    func mapErrors() throws {
+        func message(_ root: InputValue, name: String? = nil) -> String? {
+            do {
+                _ = try MapDocument.mapDocument(root, name: name, fileStem: nil, source: "m.yaml")
+                return nil
+            } catch let error as DMapError {
+                #expect(error.kind == .config)
+                return error.message
+            } catch {
+                return "unexpected: \(error)"
+            }
+        }
+        let noName = "m.yaml: no map name given, and the document has no 'name' key"
+        #expect(message(try parse("web: {}")) == noName)
+        #expect(message(try parse("name: ''\nweb: {}")) == noName)
+        #expect(message(try parse("web: {}"), name: "") == noName)
+        let notText = "m.yaml: the document's 'name' must be a string (found a number)"
+        #expect(message(try parse("name: 12\nweb: {}")) == notText)
+        #expect(message(try parse("- a\n- b")) == "m.yaml: a map must be a YAML mapping (found a list)")
+        #expect(message(try parse("")) == "m.yaml: a map must be a YAML mapping (found nothing)")
+        #expect(message(try parse("just text")) == "m.yaml: a map must be a YAML mapping (found a string)")
+    }
+
+    @Test("Clients: a mapping of names to settings, in order; nothing means all defaults")
+    func clients() throws {
+        let clients = try MapDocument.clientsDocument(
+            try parse("web1: {base_url: unix:///a.sock}\napps1:\n  base_url: tcp://h:2375\nlocal:\n7: {}\n"))
+        #expect(clients.map(\.name) == ["web1", "apps1", "local", "7"])
+        #expect(clients[1].body == ["base_url": "tcp://h:2375"])
+        #expect(clients[2].body == .dict([]))
+        #expect(throws: DMapError.self) { try MapDocument.clientsDocument(try parse("- a")) }
+        #expect(throws: DMapError.self) { try MapDocument.clientsDocument(.null) }
+        do {
+            _ = try MapDocument.clientsDocument(try parse("web1: tcp://h"), source: "c.yaml")
+            Issue.record("no error")
+        } catch let error as DMapError {
+            #expect(error.message == "c.yaml: client 'web1' must be a mapping of settings (found a string)")
+            #expect(error.client == "web1")
+        }
+    }
+
+    @Test("source(pathOrText:): a file, YAML text, a missing path, a directory, text that is not UTF-8")
+    func source() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dmap-yaml-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/web.map.yaml"
+        try "name: web\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let read = try MapDocument.source(pathOrText: file)
+        #expect(read.text == "name: web\n" && read.source == file && read.fileStem == "web.map")
+        try "a: 1\n".write(toFile: dir + "/plain", atomically: true, encoding: .utf8)
+        #expect(try MapDocument.source(pathOrText: dir + "/plain").fileStem == "plain")
+
+        let text = try MapDocument.source(pathOrText: "web: {image: nginx}")
+        #expect(text.text == "web: {image: nginx}" && text.source == "<yaml>" && text.fileStem == nil)
+        #expect(try MapDocument.source(pathOrText: "- a\n- b").source == "<yaml>")
+
+        func message(_ pathOrText: String) -> String? {
+            do {
+                _ = try MapDocument.source(pathOrText: pathOrText)
+                return nil
+            } catch let error as DMapError {
+                #expect(error.kind == .config)
+                return error.message
+            } catch {
+                return "unexpected: \(error)"
+            }
+        }
+        #expect(message(dir + "/missing.yaml") == "no such file: \(dir)/missing.yaml")
+        #expect(message(dir) == "cannot read \(dir): it is a directory")
+        _ = FileManager.default.createFile(atPath: dir + "/latin1.yaml", contents: Data([0x61, 0x3A, 0x20, 0xE9, 0x0A]))
+        #expect(message(dir + "/latin1.yaml") == "cannot read \(dir)/latin1.yaml: it is not UTF-8 text")
+    }
+
+    @Test("Docker-Map's documentation example (docs/guide/containers/yaml.rst) reads as Docker-Map reads it")
+    func documentationExample() throws {
+        let root = try parse(
+            """
+            repository: registry.example.com
+            host_root: /var/lib/site
+            web_server:
+              image: nginx
+              binds:
+                /etc/nginx:
+                - config/nginx
+                - ro
+              uses: app_server_socket
+              attaches: web_log
+              exposes:
+                80: 80
+                443: 443
+            app_server:
+              image: app
+              instances:
+              - instance1
+              - instance2
+              binds:
+              - app_config: ro
+              - app_data:
+              attaches:
+              - app_log
+              - app_server_socket
+              user: 2000
+              permissions: u=rwX,g=rX,o=
+            volumes:
+              web_log: /var/log/nginx
+              app_server_socket: /var/lib/app/socket
+              app_config: /var/lib/app/config
+              app_log: /var/lib/app/log
+              app_data: /var/lib/app/data
+            host:
+              app_config:
+                instance1: config/app1
+                instance2: config/app2
+              app_data:
+                instance1: data/app1
+                instance2: data/app2
+            """)
+        let (name, body) = try MapDocument.mapDocument(root, name: "", fileStem: "example_map")
+        #expect(name == "example_map")
+        #expect(keys(body) == ["repository", "host_root", "web_server", "app_server", "volumes", "host"])
+        #expect(body["web_server"]?["binds"] == ["/etc/nginx": ["config/nginx", "ro"]])
+        #expect(keys(body["web_server"]?["exposes"]) == [.int(80), .int(443)])
+        #expect(body["app_server"]?["binds"] == [["app_config": "ro"], ["app_data": nil]])
+        #expect(body["app_server"]?["user"] == .int(2000))
+        #expect(body["app_server"]?["permissions"] == "u=rwX,g=rX,o=")
+        #expect(body["host"]?["app_data"]?["instance2"] == "data/app2")
+
+        let exec = try parse("exec_commands:\n- [['/bin/bash', '-c', 'script.sh'], 'root']\n")
+        let execBlock = try parse("exec_commands:\n-\n  -\n    - /bin/bash\n    - -c\n    - script.sh\n  - root\n")
+        #expect(exec == execBlock)
+        #expect(exec["exec_commands"] == [[["/bin/bash", "-c", "script.sh"], "root"]])
+
+        let clients = try MapDocument.clientsDocument(
+            try parse(
+                """
+                apps1:
+                  base_url: apps1_host
+                  interfaces:
+                    private: 10.x.x.11
+                web1:
+                  base_url: web1_host
+                  interfaces:
+                    private: 10.x.x.21
+                    public: 178.x.x.x
+                """))
+        #expect(clients.map(\.name) == ["apps1", "web1"])
+        #expect(clients[1].body["interfaces"] == ["private": "10.x.x.21", "public": "178.x.x.x"])
+
+        let paths = try parse(
+            "host_root: !path $SITE_ROOT\nhost: !path\n  web_config: $CONFIG_PATH/nginx\n  app_config: !path\n"
+                + "    instance1: $CONFIG_PATH/app1\n    instance2: $CONFIG_PATH/app2\n",
+            expansion: PathExpansion(environment: ["SITE_ROOT": "/srv/site", "CONFIG_PATH": "/etc/site"]))
+        #expect(paths["host_root"] == "/srv/site")
+        #expect(
+            paths["host"] == [
+                "web_config": "/etc/site/nginx",
+                "app_config": ["instance1": "/etc/site/app1", "instance2": "/etc/site/app2"],
+            ])
     }
 }
