@@ -50,8 +50,8 @@ public enum YAMLInput {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
             return message(mark, problem, context)
         case let .composer(context, problem, mark, _):
-            // "expected a single document in the stream" comes as the context, at 1:1.
-            if let context, context.mark.line == 1, context.mark.column == 1 {
+            // Yams gives "expected a single document in the stream" as the context, placed at 1:1.
+            if let context, context.text.hasPrefix("expected a single document") {
                 return message(mark, "\(context.text), \(problem)")
             }
             return message(mark, problem, context)
