@@ -24,3 +24,17 @@ struct ExampleTests {
         #expect(left.last == [0])
     }
 }
+
+@Suite("Examples: container maps")
+struct MapExampleTests {
+    @Test("examples/map.lua reads its maps and prints what they mean, with the map's problems at their places")
+    func mapExample() async throws {
+        let path = TestEnv.repositoryRoot.appendingPathComponent("examples/map.lua").path
+        let r = try await runCLI([path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("web depends on: shop.backend, shop.pgdata, shop.db, shop.uploads, shop.api.one, shop.api.two"))
+        #expect(r.stdout.contains("api  image registry.example.com/shop/api:1.0"))
+        #expect(r.stdout.contains("shop.web.links[1]: unknown container 'apii' (did you mean 'api'?)"))
+        #expect(r.stdout.contains("webapp: web_server, app_server"))
+    }
+}

@@ -38,7 +38,7 @@ enum DmapModule {
         }
         DockerfileBinding.install(state, context: context)
         ContextBinding.install(state, context: context)
-        MapBinding.install(state)
+        MapBinding.install(state, context: context)
         state.setFunction(-1, "error", qualifiedName: "error") { call in
             // dmap.error{kind=, message=, ...}: builds an error table (for scripts and recipes that raise their own).
             let fields = try call.options(1, optional: false)

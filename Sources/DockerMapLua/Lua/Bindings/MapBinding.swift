@@ -11,8 +11,34 @@ enum MapBinding {
     }
 
     /// Registers the class and sets `dmap.map` in the `dmap` table, which must be on top of the stack.
-    static func install(_ state: LuaState) {
+    static func install(_ state: LuaState, context: BindingContext) {
         state.registerClass(metatable, methods: methods())
+        let expansion = PathExpansion(environment: context.options.environment)
+        state.setFunction(-1, "load_map", qualifiedName: "load_map") { call in
+            let (root, source, stem) = try yaml(call, expansion)
+            var name: String?
+            if !call.isNoneOrNil(2) {
+                let options = try ClientBinding.checkedOptions(call, 2, ["name"])
+                if let given = options["name"] {
+                    guard let text = given.stringValue else { throw call.bad(2, "'name' must be a string") }
+                    name = text
+                }
+            }
+            let (mapName, body) = try MapDocument.mapDocument(root, name: name, fileStem: stem, source: source)
+            do {
+                push(try ContainerMap.parse(name: mapName, body), call.state)
+            } catch var error as DMapError where source != "<yaml>" {
+                error.message = "\(source): " + error.message
+                throw error
+            }
+            return 1
+        }
+        state.setFunction(-1, "load_clients", qualifiedName: "load_clients") { call in
+            let (root, source, _) = try yaml(call, expansion)
+            let clients = try MapDocument.clientsDocument(root, source: source)
+            call.state.push(input: .dict(clients.map { (key: .string($0.name), value: $0.body) }))
+            return 1
+        }
         state.setFunction(-1, "map", qualifiedName: "map") { call in
             let name = try call.string(1)
             guard !name.isEmpty, !name.contains(".") else {
@@ -23,6 +49,12 @@ enum MapBinding {
             push(try ContainerMap.parse(name: name, input), call.state)
             return 1
         }
+    }
+
+    /// The YAML document named by argument 1 (a file's path, or YAML text), parsed.
+    static func yaml(_ call: LuaCall, _ expansion: PathExpansion) throws -> (InputValue, String, String?) {
+        let (text, source, stem) = try MapDocument.source(pathOrText: try call.string(1))
+        return (try YAMLInput.parse(text, source: source, expansion: expansion), source, stem)
     }
 
     static func push(_ map: ContainerMap, _ state: LuaState) {

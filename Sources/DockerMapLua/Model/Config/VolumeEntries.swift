@@ -43,6 +43,9 @@ public enum BindEntry: ListElement {
             return r.name(values[0], path.index(1)).map { .alias(name: $0, readonly: false) }
         case 2:
             let (v0, v1) = (values[0], values[1])
+            // `- app_data:` in YAML (an alias with nothing after it), as Docker-Map's own example writes it: the
+            // alias, read-write (Docker-Map turns it into a host bind without a host path, which fails later).
+            if v1.isNull { return r.name(v0, path.index(1)).map { .alias(name: $0, readonly: false) } }
             if case .list(let nested) = v1 {
                 switch nested.count {
                 case 2: return host(v0, nested[0], InputReader.readOnly(nested[1]), path, r)

@@ -23,7 +23,7 @@ extension ContainerMap {
         let graph = DependencyGraph(self)
         let configs = graph.configs
         let instanceNames = Set(configs.flatMap { name, c in c.instances.isEmpty ? [name] : c.instances.map { "\(name).\($0)" } })
-        let referable = Array(instanceNames).sorted()
+        let referable = Array(instanceNames.union(configs.keys)).sorted()
 
         // Groups: names distinct from containers and instances; members known.
         for (group, members) in groups {
