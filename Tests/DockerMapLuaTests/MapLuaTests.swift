@@ -242,3 +242,35 @@ struct MapLuaTests {
         #expect(maps > 30 && errors > 1000)
     }
 }
+
+@Suite("Container maps: YAML files from Lua")
+struct MapYAMLLuaTests {
+    @Test("load_map reads Docker-Map YAML (text or file) and always drops the name key; load_clients gives tables")
+    func loadMap() throws {
+        let dir = NSTemporaryDirectory() + "dmap-yaml-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name: fromkey\nweb:\n  image: nginx\n  links: db\ndb: {}\n".write(toFile: dir + "/stack.yml", atomically: true, encoding: .utf8)
+        let reports = Reports()
+        try makeRuntime(reports: reports).run(string: #"""
+            local m = dmap.load_map("name: main\nrepository: reg\napp:\n  image: app\n  exposes:\n    80: 8080\n")
+            report(m:name(), m:containers(), m:image("app"), m:get("app").exposes[1].host_port)
+            local f = dmap.load_map("\#(dir)/stack.yml")
+            local named = dmap.load_map("\#(dir)/stack.yml", { name = "given" })
+            local stem = dmap.load_map("\#(dir)/stack.yml", { name = "" })
+            report(f:name(), named:name(), stem:name(), named:containers())
+            local ok, err = pcall(dmap.load_map, "\#(dir)/stack.yml\n")
+            report(ok, err.kind)
+            local ok2, err2 = pcall(dmap.load_map, "name: bad\nweb:\n  links: dbx\n")
+            report(err2.kind, err2.message)
+            local clients = dmap.load_clients("apps1:\n  base_url: tcp://10.0.0.1:2376\n  interfaces:\n    private: 10.0.0.11\n")
+            report(clients.apps1.base_url, clients.apps1.interfaces.private)
+            """#)
+        let out = reports.all
+        #expect(out[0] == ["main", .array(["app"]), "reg/app:latest", 8080])
+        #expect(out[1] == ["fromkey", "given", "stack", .array(["web", "db"])])  // YAML keeps the order written
+        #expect(out[2] == [false, "config"])
+        #expect(out[3] == ["config", "bad.web.links[1]: unknown container 'dbx'"])
+        #expect(out[4] == ["tcp://10.0.0.1:2376", "10.0.0.11"])
+    }
+}
