@@ -125,7 +125,7 @@ struct MapLuaTests {
         #expect(lines.contains("main.containers.app.environment: unknown property (did you mean create_options.environment?)"))
         #expect(lines.contains("main.containers.app.imgae: unknown property (did you mean image?)"))
         #expect(lines.contains(#"main.containers.app.stop_timeout: expected a non-negative number, got string "soon""#))
-        #expect(lines.contains("main.containers.app.links[1]: unknown container 'dbx' (did you mean 'db.a'?)"))
+        #expect(lines.contains("main.containers.app.links[1]: unknown container 'dbx' (did you mean 'db'?)"))
         #expect(lines.contains("main.containers.app.links[2]: 'db' has instances (a, b); link one of them, e.g. 'db.a'"))
         #expect(lines.contains { $0.hasPrefix("main.containers.db.attaches: attached volume 'data' is also attached by 'cache'") })
         #expect(lines.contains { $0.hasPrefix("main.containers.cache.binds[1]: volume alias 'conf' has no host path") })

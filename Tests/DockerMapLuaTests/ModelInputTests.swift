@@ -587,7 +587,7 @@ struct ModelInputTests {
             "m.containers.c.networks[1].n: expected an alias, a table of endpoint fields or a list of 1 to 5 of them",
         ])
         #expect(parseList(NetworkEndpoint.self, [["n", ["ipv4": "10.0.0.1"]]], at: "m.containers.c.networks").1 == [
-            "m.containers.c.networks[1][2].ipv4: unknown field 'ipv4'; expected "
+            "m.containers.c.networks[1][2].ipv4: unknown field 'ipv4' (did you mean 'ipv4_address'?); expected "
                 + "network_name, aliases, links, ipv4_address, ipv6_address, link_local_ips",
         ])
         #expect(parseList(NetworkEndpoint.self, [["aliases": "x", "ipv4_address": "1"]], at: "m.containers.c.networks").1 == [

@@ -49,9 +49,7 @@ struct ModelNamesTests {
         let graph = DependencyGraph(map)
         let item = try #require(try graph.direct("app", withImage: true).last)
         #expect(item == image("m", "reg/img", "@sha256:abcd"))
-        withKnownIssue("dockerName of an image item joins repository and digest with a colon: reg/img:@sha256:abcd") {
-            #expect(graph.dockerName(item) == "reg/img@sha256:abcd")
-        }
+        #expect(graph.dockerName(item) == "reg/img@sha256:abcd")
     }
 
     @Test("imageReference splits a reference into repository and tag")
@@ -74,10 +72,8 @@ struct ModelNamesTests {
         // m:image(name) should agree with it.
         let worker = try map.image(of: "worker")
         let server2 = try map.image(of: "server2")
-        withKnownIssue("image(of:) reads the configuration as written, not extended: worker gets its own name") {
-            #expect(worker == "registry.example.com/server:latest")
-            #expect(server2 == "registry.example.com/server:latest")
-        }
+        #expect(worker == "registry.example.com/server:latest")
+        #expect(server2 == "registry.example.com/server:latest")
     }
 
     /// Docker-Map uses `config.image or name`: an empty image means the configuration's name, in create and in the
@@ -87,9 +83,7 @@ struct ModelNamesTests {
         let map = try ContainerMap.parse(name: "m", ["repository": "reg", "app": ["image": ""]])
         #expect(try map.image(of: "app") == "reg/app:latest")
         let items = try DependencyGraph(map).direct("app", withImage: true)
-        withKnownIssue("direct(withImage:) takes an empty image as the name \"\", giving the image reg/:latest") {
-            #expect(items == [image("m", "reg/app")])
-        }
+        #expect(items == [image("m", "reg/app")])
     }
 
     // MARK: lazy values

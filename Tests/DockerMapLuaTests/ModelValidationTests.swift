@@ -34,7 +34,7 @@ struct ModelValidationTests {
     func duplicateAttachedVolume() {
         let data: InputValue = ["volumes": ["data": "/data"], "a": ["attaches": "data"], "b": ["attaches": "data"]]
         #expect(mapProblems(data) == [
-            "m.containers.b.attaches: attached volume 'data' is also attached by 'a' (its Docker name m.data would be "
+            "m.b.attaches: attached volume 'data' is also attached by 'a' (its Docker name m.data would be "
                 + "shared; set use_attached_parent_name = true)",
         ])
         guard case .dict(var entries) = data else { return }
@@ -63,15 +63,13 @@ struct ModelValidationTests {
             "db": ["attaches": "data"],
             "app": ["uses": "data"],
         ])
-        withKnownIssue("only attached aliases are compared with each other; the container 'data' is not counted") {
-            #expect(problems.contains { $0.contains("'data'") })
-        }
+        #expect(problems.contains { $0.contains("'data'") })
     }
 
     @Test("4. uses naming neither an attached alias nor a container with shares, binds or uses is a problem")
     func unknownUses() {
         #expect(mapProblems(["web": [:], "app": ["uses": "web"]]) == [
-            "m.containers.app.uses[1]: nothing to use under 'web': not an attached volume, nor a container with shares, "
+            "m.app.uses[1]: nothing to use under 'web': not an attached volume, nor a container with shares, "
                 + "binds or uses",
         ])
         // A container that shares, binds or uses may be used, by config or by instance.
@@ -86,12 +84,10 @@ struct ModelValidationTests {
     @Test("4. With parent naming, using a container that shares nothing is still a problem")
     func unknownUsesWithParentNaming() {
         let problems = mapProblems(["use_attached_parent_name": true, "web": [:], "app": ["uses": "web"]])
-        withKnownIssue("with use_attached_parent_name every configuration name counts as usable") {
-            #expect(problems == [
-                "m.containers.app.uses[1]: nothing to use under 'web': not an attached volume, nor a container with "
-                    + "shares, binds or uses",
-            ])
-        }
+        #expect(problems == [
+            "m.app.uses[1]: nothing to use under 'web': not an attached volume, nor a container with "
+                + "shares, binds or uses",
+        ])
         // parent.alias is what parent naming asks for.
         #expect(mapProblems([
             "use_attached_parent_name": true, "volumes": ["data": "/d"], "db": ["attaches": "data"],
@@ -103,18 +99,18 @@ struct ModelValidationTests {
     func bindAliasMissingInHost() {
         #expect(mapProblems(["volumes": ["conf": "/etc/app"], "host": ["cnf": "x"], "app": ["binds": ["conf", "other"]]])
             == [
-                "m.containers.app.binds[1]: volume alias 'conf' has no host path in m.host (did you mean 'cnf'?)",
-                "m.containers.app.binds[2]: volume alias 'other' has no host path in m.host",
+                "m.app.binds[1]: volume alias 'conf' has no host path in m.host (did you mean 'cnf'?)",
+                "m.app.binds[2]: volume alias 'other' has no host path in m.host",
             ])
     }
 
     @Test("6. A bound or attached alias without a path in volumes is a problem at the element")
     func aliasMissingInVolumes() {
         #expect(mapProblems(["host": ["conf": "/srv/conf"], "app": ["binds": [["conf", "ro"]]]]) == [
-            "m.containers.app.binds[1]: volume alias 'conf' has no path in m.volumes",
+            "m.app.binds[1]: volume alias 'conf' has no path in m.volumes",
         ])
         #expect(mapProblems(["volumes": ["log": "/log"], "app": ["attaches": ["logs", ["inline", "/in"]]]]) == [
-            "m.containers.app.attaches[1]: attached volume 'logs' has no path: give one here or in m.volumes "
+            "m.app.attaches[1]: attached volume 'logs' has no path: give one here or in m.volumes "
                 + "(did you mean 'log'?)",
         ])
     }
@@ -126,31 +122,31 @@ struct ModelValidationTests {
             "app": ["instances": ["i1", "i2"], "binds": "conf"],
             "tool": ["binds": [["/x", ["i1": "x1"]]]],
         ]) == [
-            "m.containers.app.binds[1]: no host path for instance 'i2'",
-            "m.containers.tool.binds[1]: no host path for instance 'default'",
+            "m.app.binds[1]: no host path for instance 'i2'",
+            "m.tool.binds[1]: no host path for instance 'default'",
         ])
     }
 
     @Test("7. A link to an unknown container is a problem, with the nearest name")
     func unknownLink() {
         #expect(mapProblems(["db": [:], "app": ["links": "dbx"]]) == [
-            "m.containers.app.links[1]: unknown container 'dbx' (did you mean 'db'?)",
+            "m.app.links[1]: unknown container 'dbx' (did you mean 'db'?)",
         ])
         #expect(mapProblems(["db": [:], "app": ["links": ["db", "zzzzzz"]]]) == [
-            "m.containers.app.links[2]: unknown container 'zzzzzz'",
+            "m.app.links[2]: unknown container 'zzzzzz'",
         ])
     }
 
     @Test("7. A link to a configuration with instances must name an instance")
     func linkToMultiInstance() {
         #expect(mapProblems(["db": ["instances": ["a", "b"]], "app": ["links": "db"]]) == [
-            "m.containers.app.links[1]: 'db' has instances (a, b); link one of them, e.g. 'db.a'",
+            "m.app.links[1]: 'db' has instances (a, b); link one of them, e.g. 'db.a'",
         ])
         #expect(mapProblems(["db": ["instances": ["a", "b"]], "app": ["links": ["db.b", "db.c"]]]) == [
-            "m.containers.app.links[2]: unknown container 'db.c' (did you mean 'db.a'?)",
+            "m.app.links[2]: unknown container 'db.c' (did you mean 'db.a'?)",
         ])
         #expect(mapProblems(["db": [:], "app": ["links": "db.x"]]) == [
-            "m.containers.app.links[1]: unknown container 'db.x' (did you mean 'db'?)",
+            "m.app.links[1]: unknown container 'db.x' (did you mean 'db'?)",
         ])
     }
 
@@ -160,8 +156,8 @@ struct ModelValidationTests {
             "networks": ["backend": nil], "db": [:],
             "app": ["networks": ["bridge", "backnd", ["backend", ["links": "dbb"]]]],
         ]) == [
-            "m.containers.app.networks[2]: unknown network 'backnd' (did you mean 'backend'?)",
-            "m.containers.app.networks[3].links[1]: unknown container 'dbb' (did you mean 'db'?)",
+            "m.app.networks[2]: unknown network 'backnd' (did you mean 'backend'?)",
+            "m.app.networks[3].links[1]: unknown container 'dbb' (did you mean 'db'?)",
         ])
     }
 
@@ -169,10 +165,10 @@ struct ModelValidationTests {
     func badNetworkMode() {
         let tail = "; a network mode is bridge, host, none, container:<name> or a container of the map"
         #expect(mapProblems(["db": [:], "app": ["network_mode": "dbb"]]) == [
-            "m.containers.app.network_mode: unknown container 'dbb' (did you mean 'db'?)" + tail,
+            "m.app.network_mode: unknown container 'dbb' (did you mean 'db'?)" + tail,
         ])
         #expect(mapProblems(["db": ["instances": ["a"]], "app": ["network_mode": "db.b"]]) == [
-            "m.containers.app.network_mode: unknown container 'db.b' (did you mean 'db.a'?)" + tail,
+            "m.app.network_mode: unknown container 'db.b' (did you mean 'db.a'?)" + tail,
         ])
         #expect(mapProblems(["app": ["network_mode": "container:outside"], "tool": ["network_mode": "/outside"]]) == [])
     }
@@ -184,10 +180,8 @@ struct ModelValidationTests {
     @Test("9. A network mode naming a configuration with instances must name an instance")
     func networkModeMultiInstance() {
         let problems = mapProblems(["db": ["instances": ["a", "b"]], "app": ["network_mode": "db"]])
-        withKnownIssue("a network mode naming a configuration with instances is accepted") {
-            #expect(problems.count == 1)
-            #expect(problems.first?.hasPrefix("m.containers.app.network_mode: ") == true)
-        }
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("m.app.network_mode: ") == true)
     }
 
     // MARK: beyond check_integrity
@@ -195,27 +189,27 @@ struct ModelValidationTests {
     @Test("An unknown extends base is a problem at the base, with the nearest name")
     func unknownExtends() {
         #expect(mapProblems(["base": ["abstract": true], "app": ["extends": ["base", "bse"]]]) == [
-            "m.containers.app.extends[2]: unknown container 'bse' (did you mean 'base'?)",
+            "m.app.extends[2]: unknown container 'bse' (did you mean 'base'?)",
         ])
-        #expect(mapProblems(["a": ["extends": "a"]]) == ["m.containers.a.extends[1]: a configuration cannot extend itself"])
+        #expect(mapProblems(["a": ["extends": "a"]]) == ["m.a.extends[1]: a configuration cannot extend itself"])
     }
 
     @Test("An extends cycle is a problem naming the configurations along it")
     func extendsCycle() {
         #expect(mapProblems(["a": ["extends": "b"], "b": ["extends": "a"]]) == [
-            "m.containers.a.extends: extends cycle: a -> b -> a",
+            "m.a.extends: extends cycle: a -> b -> a",
         ])
         #expect(mapProblems(["a": ["extends": "b"], "b": ["extends": "c"], "c": ["extends": "a"], "d": ["extends": "a"]])
-            == ["m.containers.a.extends: extends cycle: a -> b -> c -> a"])
+            == ["m.a.extends: extends cycle: a -> b -> c -> a"])
     }
 
     static let dependencyCyclesCases: [(InputValue, String)] = [
-        (["a": ["links": "a"]] as InputValue, "m.containers.a: dependency cycle: a -> a"),
-        (["a": ["links": "b"], "b": ["links": "a"]], "m.containers.a: dependency cycle: a -> b -> a"),
+        (["a": ["links": "a"]] as InputValue, "m.a: dependency cycle: a -> a"),
+        (["a": ["links": "b"], "b": ["links": "a"]], "m.a: dependency cycle: a -> b -> a"),
         (["a": ["links": "b"], "b": ["links": "c"], "c": ["links": "a"]],
-         "m.containers.a: dependency cycle: a -> b -> c -> a"),
+         "m.a: dependency cycle: a -> b -> c -> a"),
         (["volumes": ["v": "/v"], "a": ["attaches": "v", "links": "b"], "b": ["uses": "v"]],
-         "m.containers.a: dependency cycle: a -> b -> a"),
+         "m.a: dependency cycle: a -> b -> a"),
     ]
 
     @Test("Dependency cycles of length 1, 2 and 3 are problems naming the configurations along them", arguments: dependencyCyclesCases)
@@ -224,7 +218,7 @@ struct ModelValidationTests {
         let error = try #require(mapError(input))
         #expect(error.kind == .config)
         #expect(error.message == expected)
-        #expect(error.object == "m.containers.a")
+        #expect(error.object == "m.a")
     }
 
     @Test("Several problems come back in one error, each listed")
@@ -238,9 +232,9 @@ struct ModelValidationTests {
         let error = try #require(mapError(input))
         let lines = [
             "m.groups.g[1]: unknown container 'zzz'",
-            "m.containers.app.links[1]: unknown container 'dbx' (did you mean 'db'?)",
-            "m.containers.app.links[2]: unknown container 'cache'",
-            "m.containers.app.networks[1]: unknown network 'frontend'",
+            "m.app.links[1]: unknown container 'dbx' (did you mean 'db'?)",
+            "m.app.links[2]: unknown container 'cache'",
+            "m.app.networks[1]: unknown network 'frontend'",
         ]
         #expect(error.problems == lines)
         #expect(error.message == "map 'm' has 4 problems:\n  " + lines.joined(separator: "\n  "))
@@ -257,7 +251,7 @@ struct ModelValidationTests {
     func abstractReferences() {
         // Docker-Map checks only non-abstract configurations; a base nobody extends is not checked there.
         #expect(mapProblems(["base": ["abstract": true, "links": "nothing"], "app": [:]]) == [
-            "m.containers.base.links[1]: unknown container 'nothing'",
+            "m.base.links[1]: unknown container 'nothing'",
         ])
         // A base's link is fine when the target exists.
         #expect(mapProblems(["base": ["abstract": true, "links": "db"], "db": [:], "app": ["extends": "base"]]) == [])
@@ -288,9 +282,7 @@ struct ModelValidationTests {
     ])
     func engineOptionBeforeNearProperty(name: String, suggestion: String) {
         let problems = mapProblems(["containers": ["app": .dict([(key: .string(name), value: true)])]])
-        withKnownIssue("a property near the name is suggested before the exact create/host option") {
-            #expect(problems == ["m.containers.app.\(name): unknown property (did you mean \(suggestion)?)"])
-        }
+        #expect(problems == ["m.containers.app.\(name): unknown property (did you mean \(suggestion)?)"])
     }
 
     /// Input problems of a container written at the map's top level (Docker-Map's dict format, as MAP_DATA_1 does)
@@ -302,9 +294,7 @@ struct ModelValidationTests {
             "m.app.stop_timeout: expected a non-negative number, got string \"x\"",
         ])
         let problems = mapProblems(["db": [:], "app": ["links": "dbx"]])
-        withKnownIssue("whole-map checks always write m.containers.<name>") {
-            #expect(problems == ["m.app.links[1]: unknown container 'dbx' (did you mean 'db'?)"])
-        }
+        #expect(problems == ["m.app.links[1]: unknown container 'dbx' (did you mean 'db'?)"])
     }
 
     @Test("Unknown properties elsewhere: a map key that is no table, volume and network fields")

@@ -2,6 +2,9 @@
 enum Suggest {
     /// The candidate nearest to `name` by edit distance, if it is near enough to be a likely typo.
     static func nearest(_ name: String, _ candidates: some Sequence<String>) -> String? {
+        // A name that is the start of exactly one candidate (`ipv4` for `ipv4_address`) means that one.
+        let extended = candidates.filter { name.count >= 3 && $0.hasPrefix(name + "_") }
+        if extended.count == 1 { return extended[0] }
         let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }
         return best.1 <= max(2, name.count / 3) ? best.0 : nil

@@ -121,9 +121,9 @@ public struct ContainerConfig: Equatable, Sendable {
 
     /// ` (did you mean …?)` for an unknown property: a property, or a create or host option of that name.
     static func hint(for name: String) -> String {
-        if let near = Suggest.nearest(name, propertyNames) { return " (did you mean \(near)?)" }
         if EngineOptionNames.create.contains(name) { return " (did you mean create_options.\(name)?)" }
         if EngineOptionNames.host.contains(name) { return " (did you mean host_config.\(name)?)" }
+        if let near = Suggest.nearest(name, propertyNames) { return " (did you mean \(near)?)" }
         if let near = Suggest.nearest(name, EngineOptionNames.create) { return " (did you mean create_options.\(near)?)" }
         if let near = Suggest.nearest(name, EngineOptionNames.host) { return " (did you mean host_config.\(near)?)" }
         return ""

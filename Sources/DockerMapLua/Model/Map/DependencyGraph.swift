@@ -48,7 +48,7 @@ public struct DependencyGraph: Sendable {
             items.append(MapItem(.volume, map: map.name, config: name, instance: volume.name))
         }
         if withImage {
-            let (repo, tag) = try map.imageReference(try config.image.map(ContainerMap.resolveText) ?? name)
+            let (repo, tag) = try map.imageReference(of: name, config)
             items.append(MapItem(.image, map: map.name, config: repo, instance: tag))
         }
         return Array(items)
@@ -149,7 +149,7 @@ public struct DependencyGraph: Sendable {
         case .container: return map.containerName(item.config, instance: item.instance)
         case .volume: return map.volumeName(item.instance ?? "", parent: item.config)
         case .network: return map.networkName(item.config)
-        case .image: return "\(item.config):\(item.instance ?? "latest")"
+        case .image: return ContainerMap.reference(item.config, item.instance ?? "latest")
         }
     }
 }

@@ -57,10 +57,22 @@ extension ContainerMap {
     }
 
     /// `repo:tag` (or `repo@digest`) of a container configuration's image.
+    /// The image of configuration `config` (extended: an image written in a base counts).
     public func image(of config: String) throws -> String {
-        let configured = try containers[config]?.image.map(Self.resolveText)
-        let (repo, tag) = try imageReference(configured.flatMap { $0.isEmpty ? nil : $0 } ?? config)
-        return tag.hasPrefix("@") ? repo + tag : "\(repo):\(tag)"
+        let (repo, tag) = try imageReference(of: config, extended(config))
+        return Self.reference(repo, tag)
+    }
+
+    /// The repository and tag of a configuration's image: its `image` (resolved), or its name when that is unset
+    /// or empty.
+    func imageReference(of name: String, _ config: ContainerConfig?) throws -> (repository: String, tag: String) {
+        let configured = try config?.image.map(Self.resolveText)
+        return try imageReference(configured.flatMap { $0.isEmpty ? nil : $0 } ?? name)
+    }
+
+    /// `repo:tag`, or `repo@digest`.
+    static func reference(_ repository: String, _ tag: String) -> String {
+        tag.hasPrefix("@") ? repository + tag : "\(repository):\(tag)"
     }
 
     /// The text of a value that may be a function.

@@ -38,23 +38,32 @@ extension ContainerMap {
             }
         }
 
-        // Attached volume names are Docker names: unique in the map unless named after their parent.
-        var attachedBy: OrderedDictionary<String, [String]> = [:]
+        // Docker-Map's rule 3: attached volume names (Docker names unless named after their parent) and the
+        // names of sharing containers must be unique, or `uses` could not tell them apart.
+        let sharingConfigs = configs.filter { !$0.value.shares.isEmpty || !$0.value.binds.isEmpty || !$0.value.uses.isEmpty }
+        var owners: OrderedDictionary<String, [(config: String, what: String)]> = [:]
+        for (name, config) in sharingConfigs {
+            for instance in config.instances.isEmpty ? [name] : config.instances.map({ "\(name).\($0)" }) {
+                owners[instance, default: []].append((name, "container"))
+            }
+        }
         for (name, config) in configs {
             for volume in config.attaches {
                 let key = useAttachedParentName == true ? "\(name).\(volume.name)" : volume.name
-                attachedBy[key, default: []].append(name)
+                owners[key, default: []].append((name, "attached volume"))
             }
         }
-        if useAttachedParentName != true {
-            for (alias, owners) in attachedBy where owners.count > 1 {
-                r.fail(place(owners[1]).key("attaches"), "attached volume '\(alias)' is also attached by '\(owners[0])' "
-                    + "(its Docker name \(self.name).\(alias) would be shared; set use_attached_parent_name = true)")
-            }
+        for (key, list) in owners where list.count > 1 {
+            let first = list[0], second = list[1]
+            let detail = first.what == "attached volume" && second.what == "attached volume"
+                ? "attached volume '\(key)' is also attached by '\(first.config)' (its Docker name \(self.name).\(key) "
+                    + "would be shared; set use_attached_parent_name = true)"
+                : "'\(key)' names both a \(first.what) of '\(first.config)' and a \(second.what) of '\(second.config)'; "
+                    + "'uses' could not tell them apart"
+            r.fail(place(second.config).key(second.what == "container" ? "shares" : "attaches"), detail)
         }
-        let sharing = Set(configs.filter { !$0.value.shares.isEmpty || !$0.value.binds.isEmpty || !$0.value.uses.isEmpty }
-            .flatMap { name, c in c.instances.isEmpty ? [name] : c.instances.map { "\(name).\($0)" } + [name] })
-        let usable = sharing.union(attachedBy.keys).union(useAttachedParentName == true ? Set(configs.keys) : [])
+        // What `uses` may name: a sharing container (or one of its instances) or an attached volume.
+        let usable = Set(owners.keys).union(sharingConfigs.keys)
 
         // References, checked where they are written (abstract bases too), against the extended map.
         for (name, config) in containers {
@@ -75,7 +84,10 @@ extension ContainerMap {
             }
             if case .container(let ref, let instance) = config.networkMode {
                 let text = instance.map { "\(ref).\($0)" } ?? ref
-                if instance == nil ? configs[ref] == nil : !instanceNames.contains(text) {
+                if instance == nil, let target = configs[ref], !target.instances.isEmpty {
+                    r.fail(p.key("network_mode"), "'\(ref)' has instances (\(target.instances.joined(separator: ", "))); "
+                        + "name one of them, e.g. '\(ref).\(target.instances[0])'")
+                } else if instance == nil ? configs[ref] == nil : !instanceNames.contains(text) {
                     r.fail(p.key("network_mode"), "unknown container '\(text)'" + Suggest.hint(text, referable)
                         + "; a network mode is bridge, host, none, container:<name> or a container of the map")
                 }
