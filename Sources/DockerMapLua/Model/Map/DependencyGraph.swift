@@ -86,60 +86,70 @@ public struct DependencyGraph: Sendable {
     }
 
     /// Every dependency cycle, each as the configurations along it, first one repeated at the end
-    /// (`["a", "b", "a"]`). Each cycle is reported once.
+    /// (`["a", "b", "a"]`). Each cycle is reported once. Iterative, so a chain of any length fits the stack.
     public func cycles() -> [[String]] {
         enum Mark { case visiting, done }
         var marks: [String: Mark] = [:]
-        var stack: [String] = []
         var found: [[String]] = []
         var seen = Set<Set<String>>()
-        func visit(_ name: String) {
-            marks[name] = .visiting
-            stack.append(name)
-            for next in directConfigs(name) where configs[next] != nil {
+        for start in configs.keys where marks[start] == nil {
+            var stack: [(name: String, next: [String], index: Int)] = [(start, directConfigs(start), 0)]
+            marks[start] = .visiting
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                guard stack[top].index < stack[top].next.count else {
+                    marks[stack[top].name] = .done
+                    stack.removeLast()
+                    continue
+                }
+                let next = stack[top].next[stack[top].index]
+                stack[top].index += 1
+                guard configs[next] != nil else { continue }
                 switch marks[next] {
                 case .visiting:
-                    let start = stack.lastIndex(of: next)!
-                    let cycle = Array(stack[start...]) + [next]
+                    let from = stack.lastIndex { $0.name == next }!
+                    let cycle = stack[from...].map(\.name) + [next]
                     if seen.insert(Set(cycle)).inserted { found.append(cycle) }
                 case .done: continue
-                case nil: visit(next)
+                case nil:
+                    marks[next] = .visiting
+                    stack.append((next, directConfigs(next), 0))
                 }
             }
-            stack.removeLast()
-            marks[name] = .done
         }
-        for name in configs.keys where marks[name] == nil { visit(name) }
         return found
     }
 
     /// Everything `name` depends on, dependencies first (Docker-Map's forward resolution): for each direct
     /// dependency that is a container, its own dependencies come before it; each item appears once, where it first
-    /// appears. Throws a `cycle` error on a cycle. Linear in the size of the graph below `name`: a dependency
-    /// already expanded adds nothing new when met again, so it is expanded once.
+    /// appears. Throws a `cycle` error on a cycle. Linear in the size of the graph below `name` (a dependency
+    /// already expanded adds nothing new when met again, so it is expanded once), and iterative.
     public func resolved(_ name: String, withImages: Bool = false) throws -> [MapItem] {
         var out = OrderedSet<MapItem>()
-        var expanded = Set<String>()
-        var onPath: [String] = []
-        var onPathSet = Set<String>()
-        func visit(_ config: String) throws {
-            if onPathSet.contains(config) {
-                let cycle = onPath[onPath.firstIndex(of: config)!...] + [config]
+        var expanded: Set<String> = [name]
+        var stack: [(name: String, direct: [MapItem], index: Int)] = [(name, try direct(name, withImage: withImages), 0)]
+        var onPath: Set<String> = [name]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].index < stack[top].direct.count else {
+                out.append(contentsOf: stack[top].direct)
+                onPath.remove(stack[top].name)
+                stack.removeLast()
+                continue
+            }
+            let item = stack[top].direct[stack[top].index]
+            stack[top].index += 1
+            guard item.kind == .container, configs[item.config] != nil else { continue }
+            if onPath.contains(item.config) {
+                let from = stack.firstIndex { $0.name == item.config }!
+                let cycle = stack[from...].map(\.name) + [item.config]
                 throw DMapError(.cycle, "dependency cycle: " + cycle.joined(separator: " -> "),
-                    object: map.containerName(config))
+                    object: map.containerName(item.config))
             }
-            guard expanded.insert(config).inserted else { return }
-            onPath.append(config)
-            onPathSet.insert(config)
-            let direct = try direct(config, withImage: withImages)
-            for item in direct where item.kind == .container && configs[item.config] != nil {
-                try visit(item.config)
-            }
-            out.append(contentsOf: direct)
-            onPath.removeLast()
-            onPathSet.remove(config)
+            guard expanded.insert(item.config).inserted else { continue }
+            onPath.insert(item.config)
+            stack.append((item.config, try direct(item.config, withImage: withImages), 0))
         }
-        try visit(name)
         return Array(out)
     }
 
