@@ -163,3 +163,44 @@ public struct DependencyGraph: Sendable {
         }
     }
 }
+
+extension DependencyGraph {
+    /// The containers that depend on `item`, transitively, those further away first (Docker-Map's dependents
+    /// resolution, for stop, remove and shutdown): for each direct dependent, its own dependents come before it.
+    /// Only containers are dependents; volumes, networks and images never are.
+    public func dependents(of item: MapItem) -> [MapItem] {
+        let reverse = reverseEdges()
+        var out = OrderedSet<MapItem>()
+        var expanded: Set<MapItem> = [item]
+        var stack: [(item: MapItem, direct: [MapItem], index: Int)] = [(item, reverse[item] ?? [], 0)]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].index < stack[top].direct.count else {
+                out.append(contentsOf: stack[top].direct)
+                stack.removeLast()
+                continue
+            }
+            let next = stack[top].direct[stack[top].index]
+            stack[top].index += 1
+            // A cycle cannot be here: maps with cycles are refused when they are built.
+            guard expanded.insert(next).inserted else { continue }
+            stack.append((next, reverse[next] ?? [], 0))
+        }
+        out.remove(item)
+        return Array(out)
+    }
+
+    /// For each container item, the container items that depend on it directly, in the map's order.
+    func reverseEdges() -> [MapItem: [MapItem]] {
+        var reverse: [MapItem: [MapItem]] = [:]
+        for name in configs.keys {
+            let dependents = containerItems(name)
+            for dependency in (try? direct(name)) ?? [] where dependency.kind == .container {
+                for dependent in dependents where !(reverse[dependency]?.contains(dependent) ?? false) {
+                    reverse[dependency, default: []].append(dependent)
+                }
+            }
+        }
+        return reverse
+    }
+}

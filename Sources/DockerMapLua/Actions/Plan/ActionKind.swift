@@ -1,0 +1,34 @@
+/// The actions of a mapping client (contract section 5), and the order each walks the dependency graph in.
+public enum ActionKind: String, Sendable, CaseIterable {
+    case create, start, restart, stop, remove, startup, shutdown, kill
+    case pullImages = "pull_images"
+
+    /// How the action walks the map: dependencies first, dependents first, or the targets alone.
+    enum Traversal { case dependencies, dependents, single }
+
+    var traversal: Traversal {
+        switch self {
+        case .create, .start, .startup, .pullImages: return .dependencies
+        case .stop, .remove, .shutdown: return .dependents
+        case .restart, .kill: return .single
+        }
+    }
+}
+
+/// Docker-Map's policy options (the ones these actions read), with its defaults.
+public struct ActionOptions: Sendable {
+    /// `remove` and `shutdown` also remove persistent containers (Docker-Map's default: true).
+    public var removePersistent = true
+    /// `restart` runs the exec commands again.
+    public var restartExecCommands = false
+    /// `pull_images` pulls images that are there too (Docker-Map's default: true).
+    public var pullAllImages = true
+    /// The signal `kill` sends (the engine's default: SIGKILL).
+    public var signal: String?
+    /// The image of the short-lived container that sets a volume's owner and mode.
+    public var coreImage = "busybox:latest"
+    /// Steps that may run at once on one client.
+    public var parallel = 4
+
+    public init() {}
+}
