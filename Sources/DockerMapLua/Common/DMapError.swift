@@ -21,6 +21,8 @@ public struct DMapError: Error, Sendable, CustomStringConvertible {
     public var cause: String?
     /// Every problem, one per line with its place, when one error reports several (a map's validation).
     public var problems: [String] = []
+    /// For a failed action: every step it had done before it failed, as the action would have returned them.
+    public var results: [Value]?
 
     public init(
         _ kind: Kind, _ message: String, status: Int? = nil, object: String? = nil, client: String? = nil,

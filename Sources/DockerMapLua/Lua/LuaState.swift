@@ -229,6 +229,10 @@ public struct LuaState {
             push(Value.array(error.problems.map(Value.string)))
             setRawField(-2, "problems")
         }
+        if let results = error.results {
+            push(Value.array(results))
+            setRawField(-2, "results")
+        }
         registryField(RegistryKey.errorMetatable)
         lua_setmetatable(L, -2)
     }

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 
 /// A `dmap.client` object in Lua: the Swift client plus the runtime it belongs to.
-final class ClientHandle {
+final class ClientHandle: Sendable {
     let client: DockerClient
     /// Registry credentials: logins of this run, `auth_configs`, then the docker CLI's configuration.
     let credentials: CredentialStore

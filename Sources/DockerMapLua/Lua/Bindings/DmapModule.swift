@@ -39,6 +39,8 @@ enum DmapModule {
         DockerfileBinding.install(state, context: context)
         ContextBinding.install(state, context: context)
         MapBinding.install(state, context: context)
+        ClientConfigBinding.install(state, context: context)
+        MappingClientBinding.install(state, context: context)
         state.setFunction(-1, "error", qualifiedName: "error") { call in
             // dmap.error{kind=, message=, ...}: builds an error table (for scripts and recipes that raise their own).
             let fields = try call.options(1, optional: false)

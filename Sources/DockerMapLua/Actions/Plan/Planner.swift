@@ -1,0 +1,218 @@
+import OrderedCollections
+
+/// Turns an action on targets into steps, from the maps and one snapshot per client: "what is there" against
+/// "what the map asks for". Planning resolves the map's functions, so it runs where they can be called (the Lua
+/// thread); it sends nothing to an engine.
+public struct Planner {
+    public let maps: OrderedDictionary<String, ContainerMap>
+    /// Settings of every client a map may name (`__default__` included).
+    public let clients: [String: ClientSettings]
+    public let snapshots: [String: EngineSnapshot]
+    public let options: ActionOptions
+
+    private var graphs: [String: DependencyGraph] = [:]
+    private var steps: [PlanStep] = []
+    /// The last step planned for an item on a client, which later steps of items that need it come after.
+    private var last: [ClientItem: Int] = [:]
+
+    struct ClientItem: Hashable {
+        var client: String
+        var item: MapItem
+    }
+
+    public init(
+        maps: OrderedDictionary<String, ContainerMap>, clients: [String: ClientSettings],
+        snapshots: [String: EngineSnapshot], options: ActionOptions
+    ) {
+        self.maps = maps
+        self.clients = clients
+        self.snapshots = snapshots
+        self.options = options
+        for (name, map) in maps { graphs[name] = DependencyGraph(map) }
+    }
+
+    /// The clients a map runs on: its `clients`, or the default client.
+    public static func clientNames(of map: ContainerMap) -> [String] {
+        map.clients.isEmpty ? [ContainerMap.defaultClientName] : map.clients
+    }
+
+    /// The steps of `action` on `targets`, in order.
+    public mutating func plan(_ action: ActionKind, _ targets: [ActionTarget]) throws -> [PlanStep] {
+        steps = []
+        last = [:]
+        for (map, items) in try path(action, targets) {
+            let graph = graphs[map.name]!
+            for item in items {
+                for client in Self.clientNames(of: map) {
+                    let first = steps.count
+                    try planItem(action, item, map, graph, client, isTarget: targets.contains { $0.item == item })
+                    guard steps.count > first else { continue }
+                    // The item's first step waits for what it depends on (or, walking dependents, for its
+                    // dependents); the item's own steps follow one another.
+                    let needs = try ordering(action, item, graph)
+                    steps[first].after = needs.compactMap { last[ClientItem(client: client, item: $0)] }
+                    for i in (first + 1)..<max(first + 1, steps.count) { steps[i].after = [i - 1] }
+                    last[ClientItem(client: client, item: item)] = steps.count - 1
+                }
+            }
+        }
+        return steps
+    }
+
+    /// The items the action visits, per map, in Docker-Map's order: each target's dependency path (or dependents
+    /// path) and the target itself, shared items once.
+    func path(_ action: ActionKind, _ targets: [ActionTarget]) throws -> [(ContainerMap, [MapItem])] {
+        var perMap: OrderedDictionary<String, OrderedSet<MapItem>> = [:]
+        for target in targets {
+            guard let map = maps[target.map], let graph = graphs[target.map] else { continue }
+            var items = perMap[map.name] ?? []
+            switch action.traversal {
+            case .dependencies:
+                items.append(contentsOf: try graph.resolved(target.config, withImages: true))
+                if action == .pullImages {
+                    items.append(contentsOf: try graph.direct(target.config, withImage: true).filter { $0.kind == .image })
+                }
+            case .dependents:
+                items.append(contentsOf: graph.dependents(of: target.item))
+            case .single:
+                break
+            }
+            items.append(target.item)
+            perMap[map.name] = items
+        }
+        return perMap.map { (maps[$0.key]!, Array($0.value)) }
+    }
+
+    /// What an item's steps wait for: its dependencies, or (walking dependents) its dependents.
+    func ordering(_ action: ActionKind, _ item: MapItem, _ graph: DependencyGraph) throws -> [MapItem] {
+        guard item.kind == .container else { return [] }
+        switch action.traversal {
+        case .dependencies: return try graph.resolved(item.config, withImages: true)
+        case .dependents: return graph.dependents(of: item)
+        case .single: return []
+        }
+    }
+
+    // MARK: Items
+
+    private mutating func planItem(
+        _ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ graph: DependencyGraph, _ client: String,
+        isTarget: Bool
+    ) throws {
+        let snapshot = snapshots[client] ?? EngineSnapshot()
+        let name = graph.dockerName(item)
+        func add(_ a: PlanStep.Action, _ reason: String, _ work: StepWork) {
+            steps.append(PlanStep(client: client, item: item, name: name, action: a, reason: reason, work: work))
+        }
+        switch item.kind {
+        case .image:
+            let present = snapshot.hasImage(name)
+            switch action {
+            case .create, .startup:
+                if !present { add(.pull, "image missing", .pull(image: name)) }
+            case .pullImages:
+                if !present { add(.pull, "image missing", .pull(image: name)) }
+                else if options.pullAllImages { add(.pull, "pull_all_images", .pull(image: name)) }
+            default: break
+            }
+        case .network:
+            guard [.create, .startup].contains(action), snapshot.networks[name] == nil else { return }
+            add(.create, "absent", .createNetwork(body: try NetworkCreateRequest.build(map: map, network: item.config).body))
+        case .volume:
+            guard [.create, .startup].contains(action), !snapshot.volumes.contains(name) else { return }
+            let alias = item.instance ?? ""
+            let volume = map.volumes[alias] ?? VolumeConfig()
+            add(.create, "absent", .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body))
+            if let script = try preparation(map, parent: item.config, alias: alias, volume) {
+                add(.prepare, "owner and mode", .prepareVolume(volume: name, script: script, image: options.coreImage))
+            }
+        case .container:
+            try planContainer(action, item, map, graph, client, snapshot.containers[name], name, isTarget: isTarget, add)
+        }
+    }
+
+    private func planContainer(
+        _ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ graph: DependencyGraph, _ client: String,
+        _ existing: EngineSnapshot.Container?, _ name: String, isTarget: Bool,
+        _ add: (PlanStep.Action, String, StepWork) -> Void
+    ) throws {
+        guard let config = graph.configs[item.config] else { return }
+        let settings = clients[client] ?? ClientSettings(name: client)
+        let persistentKept = (config.persistent ?? false) && !options.removePersistent
+        func create() throws {
+            let request = try ContainerCreateRequest.build(map: map, config: item.config, instance: item.instance, client: settings)
+            add(.create, "absent", .createContainer(name: name, body: request.body))
+            for connect in request.connects {
+                add(.connect, "network \(connect.network)", .connect(container: name, network: connect.network, body: connect.body))
+            }
+        }
+        func start(_ reason: String, initial: Bool) throws {
+            add(.start, reason, .start(container: name, delay: config.startDelay))
+            let commands = config.execCommands.filter { initial || $0.policy == .restart }
+            if !commands.isEmpty {
+                let bodies = try commands.map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
+                add(.exec, initial ? "started for the first time" : "started", .exec(container: name, commands: bodies))
+            }
+        }
+        func stop(_ reason: String) throws {
+            let timeout = config.stopTimeout ?? settings.stopTimeout
+            let signal = try config.stopSignal.map(ContainerMap.resolveText)
+            add(.stop, reason, .stop(container: name, timeout: timeout, signal: signal))
+        }
+        switch (action, existing) {
+        case (.create, nil), (.startup, nil):
+            try create()
+            if action == .startup { try start("created", initial: true) }
+        case (.start, let c?) where !c.isRunning, (.startup, let c?) where !c.isRunning:
+            try start(c.isInitial ? "created, never started" : "stopped", initial: c.isInitial)
+        case (.restart, let c?) where !c.isInitial:
+            if c.isRunning { try stop("restart") }
+            add(.start, "restart", .start(container: name, delay: config.startDelay))
+            if options.restartExecCommands {
+                let bodies = try config.execCommands.filter { $0.policy == .restart }
+                    .map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
+                if !bodies.isEmpty { add(.exec, "restart_exec_commands", .exec(container: name, commands: bodies)) }
+            }
+        case (.stop, let c?) where c.isRunning:
+            try stop("running")
+        case (.remove, let c?) where !c.isRunning && !persistentKept:
+            add(.remove, c.isInitial ? "created" : "stopped", .removeContainer(container: name))
+        case (.shutdown, let c?) where !persistentKept:
+            if c.isRunning { try stop("shutdown") }
+            add(.remove, "shutdown", .removeContainer(container: name))
+        case (.kill, let c?) where c.isRunning:
+            add(.kill, "running", .kill(container: name, signal: options.signal))
+        default:
+            break
+        }
+    }
+
+    /// The shell commands that give an attached volume its owner and mode: the volume's `user` and
+    /// `permissions`, else those of the container that attaches it. `nil` when neither is set.
+    func preparation(_ map: ContainerMap, parent: String, alias: String, _ volume: VolumeConfig) throws -> String? {
+        let container = map.extended(parent)
+        let user = try (volume.user ?? container?.user).map(Self.userGroup)
+        let permissions = try (volume.permissions ?? container?.permissions).map(ContainerMap.resolveText)
+        var commands: [String] = []
+        if let user { commands.append("chown -R \(Self.quote(user)) /volume-tmp") }
+        if let permissions { commands.append("chmod -R \(Self.quote(permissions)) /volume-tmp") }
+        return commands.isEmpty ? nil : commands.joined(separator: " && ")
+    }
+
+    /// Docker-Map's `get_user_group`: a uid `1000` → `1000:1000`, `app` → `app:app`, `{u, g}` → `u:g`,
+    /// `u:g` as it is.
+    static func userGroup(_ value: InputValue) throws -> String {
+        let resolved = try ContainerMap.resolve(value)
+        if case .list(let pair) = resolved, pair.count == 2 {
+            return "\(try ContainerMap.resolveText(pair[0])):\(try ContainerMap.resolveText(pair[1]))"
+        }
+        let text = try ContainerMap.resolveText(resolved)
+        return text.contains(":") ? text : "\(text):\(text)"
+    }
+
+    /// A word for `sh -c`, quoted when it holds anything but safe characters.
+    static func quote(_ word: String) -> String {
+        let safe = word.allSatisfy { $0.isLetter || $0.isNumber || "=,.:_-+/".contains($0) }
+        return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,309 @@
+import CLua
+import OrderedCollections
+
+/// `dmap.mapping_client{...}`: maps and the hosts they run on, and the actions on them (contract section 5).
+/// Each action is "observe, plan, execute": one snapshot per client, the plan made here on the Lua thread (where
+/// the maps' functions can be called), then the steps run on the engines; `mc:plan` stops before the last stage.
+enum MappingClientBinding {
+    static let metatable = "dmap.mapping_client"
+
+    final class MappingClientObject {
+        var maps: OrderedDictionary<String, ContainerMap>
+        var defaultMap: String?
+        var clients: [String: ClientConfigBinding.ClientConfigObject]
+        /// Default action options (`options = {...}`), under every call's own.
+        var defaults: [String: Value]
+
+        init(maps: OrderedDictionary<String, ContainerMap>, defaultMap: String?,
+             clients: [String: ClientConfigBinding.ClientConfigObject], defaults: [String: Value]) {
+            self.maps = maps
+            self.defaultMap = defaultMap
+            self.clients = clients
+            self.defaults = defaults
+        }
+    }
+
+    /// The options actions take: what they use, and Docker-Map's other policy options (accepted; used by `update`).
+    static let optionKeys: Set<String> = [
+        "instances", "map", "parallel", "remove_persistent", "remove_attached", "restart_exec_commands",
+        "pull_all_images", "signal", "core_image", "nonrecoverable_exit_codes", "force_update", "pull_before_update",
+        "update_persistent", "skip_limit_reset", "check_exec_commands", "prepare_local", "pull_insecure_registry",
+    ]
+
+    static func install(_ state: LuaState, context: BindingContext) {
+        var methods: [(String, LuaFunction)] = ActionKind.allCases.map { action in
+            (action.rawValue, { call in try run(call, action, context: context, planOnly: false) })
+        }
+        methods.append(("plan", { call in
+            let name = try call.string(2)
+            guard let action = ActionKind(rawValue: name) else {
+                throw call.bad(2, "unknown action '\(name)'" + Suggest.hint(name, ActionKind.allCases.map(\.rawValue)))
+            }
+            lua_rotate(call.L, 2, -1)
+            lua_settop(call.L, -2)
+            return try run(call, action, context: context, planOnly: true)
+        }))
+        methods.append(("refresh_names", { _ in 0 }))
+        methods.append(("list_persistent_containers", { call in
+            let mc = try object(call)
+            let only = try call.optionalString(2)
+            var names: [Value] = []
+            for (name, map) in mc.maps where only == nil || only == name {
+                let graph = DependencyGraph(map)
+                for (config, c) in graph.configs {
+                    for volume in c.attaches { names.append(.string(map.volumeName(volume.name, parent: config))) }
+                    if c.persistent == true {
+                        names += graph.containerItems(config).map { .string(graph.dockerName($0)) }
+                    }
+                }
+            }
+            call.state.push(.array(names))
+            return 1
+        }))
+        state.registerPropertyClass(metatable, methods: methods, get: field, set: setField)
+        state.setFunction(-1, "mapping_client", qualifiedName: "mapping_client") { call in
+            try create(call, context: context)
+        }
+    }
+
+    static func object(_ call: LuaCall) throws -> MappingClientObject {
+        guard let mc = call.state.retained(at: 1, as: MappingClientObject.self, metatable: metatable) else {
+            throw call.expected(1, "dmap.mapping_client")
+        }
+        return mc
+    }
+
+    static func field(_ call: LuaCall, _ key: String) throws -> Bool {
+        guard key == "default_map", let mc = call.state.retained(at: 1, as: MappingClientObject.self, metatable: metatable)
+        else { return false }
+        if let name = mc.defaultMap { call.state.push(name) } else { lua_pushnil(call.L) }
+        return true
+    }
+
+    static func setField(_ call: LuaCall, _ key: String) throws {
+        let mc = try object(call)
+        guard key == "default_map" else { throw DMapError(.usage, "dmap.mapping_client: cannot set '\(key)'") }
+        if call.isNoneOrNil(3) {
+            mc.defaultMap = nil
+            return
+        }
+        let name = try call.string(3)
+        guard mc.maps[name] != nil else {
+            throw DMapError(.usage, "default_map: no map '\(name)'" + Suggest.hint(name, mc.maps.keys))
+        }
+        mc.defaultMap = name
+    }
+
+    /// `dmap.mapping_client{maps=, client=, clients=, options=}` or `dmap.mapping_client(map[, client])`.
+    static func create(_ call: LuaCall, context: BindingContext) throws -> Int32 {
+        let state = call.state
+        var maps: OrderedDictionary<String, ContainerMap> = [:]
+        var single = false
+        var clients: [String: ClientConfigBinding.ClientConfigObject] = [:]
+        var defaults: [String: Value] = [:]
+        func addMaps(at index: Int32) throws {
+            if let m = MapBinding.map(at: index, in: state) {
+                maps[m.name] = m
+                single = true
+                return
+            }
+            guard lua_type(call.L, index) == LUA_TTABLE else {
+                throw DMapError(.usage, "mapping_client: 'maps' must be a dmap.map or a table of them")
+            }
+            let t = state.absolute(index)
+            lua_pushnil(call.L)
+            while lua_next(call.L, t) != 0 {
+                defer { state.pop() }
+                guard let m = MapBinding.map(at: -1, in: state) else {
+                    throw DMapError(.usage, "mapping_client: 'maps' holds a \(state.typeName(at: -1)), not a dmap.map")
+                }
+                maps[m.name] = m
+            }
+        }
+        if MapBinding.map(at: 1, in: state) != nil {
+            try addMaps(at: 1)
+            if !call.isNoneOrNil(2) {
+                clients[ContainerMap.defaultClientName] = try ClientConfigBinding.host(
+                    call, 2, name: ContainerMap.defaultClientName, context: context)
+            }
+        } else {
+            guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.expected(1, "dmap.map or table") }
+            let keys: Set<String> = ["maps", "client", "clients", "options", "default_map"]
+            lua_pushnil(call.L)
+            while lua_next(call.L, 1) != 0 {
+                defer { state.pop() }
+                let key = state.string(at: -2) ?? ""
+                if !keys.contains(key) { throw call.bad(1, "unknown option '\(key)'" + Suggest.hint(key, keys)) }
+            }
+            if state.rawField(1, "maps") != LUA_TNIL { try addMaps(at: -1) }
+            state.pop()
+            if state.rawField(1, "client") != LUA_TNIL {
+                clients[ContainerMap.defaultClientName] = try ClientConfigBinding.host(
+                    call, -1, name: ContainerMap.defaultClientName, context: context)
+            }
+            state.pop()
+            if state.rawField(1, "clients") == LUA_TTABLE {
+                let t = state.absolute(-1)
+                lua_pushnil(call.L)
+                while lua_next(call.L, t) != 0 {
+                    defer { state.pop() }
+                    guard let name = state.string(at: -2) else {
+                        throw DMapError(.usage, "mapping_client: 'clients' is a table of name = client")
+                    }
+                    clients[name] = try ClientConfigBinding.host(call, -1, name: name, context: context)
+                }
+            }
+            state.pop()
+            if state.rawField(1, "options") != LUA_TNIL {
+                guard case .object(let o) = try state.value(at: -1, path: "mapping_client.options") else {
+                    throw DMapError(.usage, "mapping_client: 'options' must be a table")
+                }
+                for key in o.keys.sorted() where !optionKeys.contains(key) {
+                    throw DMapError(.usage, "mapping_client: unknown option 'options.\(key)'" + Suggest.hint(key, optionKeys))
+                }
+                defaults = o
+            }
+            state.pop()
+        }
+        guard !maps.isEmpty else { throw DMapError(.usage, "mapping_client: no maps given") }
+        // Every client a map names must be there; the default client is the runtime's engine unless given.
+        if clients[ContainerMap.defaultClientName] == nil {
+            let engine = DockerClient.Configuration.fromEnvironment(context.options.environment, host: context.options.defaultHost)
+            clients[ContainerMap.defaultClientName] = ClientConfigBinding.ClientConfigObject(
+                settings: ClientSettings(), engine: engine, authConfigs: [:], environment: context.options.environment,
+                features: .null)
+        }
+        for map in maps.values {
+            for name in map.clients where clients[name] == nil {
+                throw DMapError(.config, "map '\(map.name)' runs on client '\(name)', which the mapping client does not "
+                    + "have" + Suggest.hint(name, clients.keys) + " (clients: \(clients.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        let defaultMap = maps.count == 1 || single ? maps.keys.first : nil
+        state.pushRetained(MappingClientObject(maps: maps, defaultMap: defaultMap, clients: clients, defaults: defaults),
+                           metatable: metatable)
+        return 1
+    }
+
+    // MARK: Actions
+
+    /// `mc:<action>(target[, opts])`, or with `planOnly` what `mc:plan(action, target[, opts])` returns.
+    static func run(_ call: LuaCall, _ action: ActionKind, context: BindingContext, planOnly: Bool) throws -> Int32 {
+        let mc = try object(call)
+        let names = try targetNames(call, 2)
+        var opts = mc.defaults
+        for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys) { opts[k] = v }
+        let options = try actionOptions(opts)
+        let instances: [String]? = try opts["instances"].map { v in
+            if let s = v.stringValue { return [s] }
+            guard case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) else {
+                throw call.bad(3, "'instances' must be a string or a list of strings")
+            }
+            return items.compactMap(\.stringValue)
+        }
+        let targets = try ActionTargets.resolve(
+            names, maps: mc.maps, defaultMap: mc.defaultMap, instances: instances, map: opts["map"]?.stringValue)
+
+        // Observe: one snapshot per client the targets' maps run on.
+        var clientNames = OrderedSet<String>()
+        for map in Set(targets.map(\.map)).sorted().compactMap({ mc.maps[$0] }) {
+            clientNames.append(contentsOf: Planner.clientNames(of: map))
+        }
+        var handles: [String: ClientHandle] = [:]
+        for name in clientNames {
+            guard let host = mc.clients[name] else {
+                throw DMapError(.config, "no client '\(name)' in the mapping client")
+            }
+            handles[name] = try host.client()
+        }
+        let observed = handles
+        let snapshots = try blockingAwait {
+            try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
+                for (name, handle) in observed {
+                    group.addTask { (name, try await EngineSnapshot.observe(handle.client)) }
+                }
+                var out: [String: EngineSnapshot] = [:]
+                for try await (name, snapshot) in group { out[name] = snapshot }
+                return out
+            }
+        }
+
+        // Plan, here on the Lua thread.
+        var planner = Planner(
+            maps: mc.maps, clients: mc.clients.mapValues(\.settings), snapshots: snapshots, options: options)
+        let steps = try planner.plan(action, targets)
+        if planOnly {
+            call.state.push(.array(steps.map(\.value)))
+            return 1
+        }
+
+        // Execute.
+        let runners = handles.mapValues { StepRunner(client: $0.client, credentials: $0.credentials, onMessage: nil) }
+        let executor = StepExecutor(steps: steps, parallel: options.parallel)
+        let outcome = try blockingAwait {
+            await executor.run { step in
+                guard let runner = runners[step.client] else {
+                    throw DMapError(.config, "no client '\(step.client)'")
+                }
+                return try await runner.perform(step)
+            }
+        }
+        let results: [Value] = outcome.done.map { index, result in
+            guard case .object(var fields) = steps[index].value else { return .null }
+            fields["reason"] = nil
+            if result != .null { fields["result"] = result }
+            return .object(fields)
+        }
+        if let (index, error) = outcome.failure {
+            let step = steps[index]
+            let cause = (error as? DMapError).map { "\($0.kind.rawValue): \($0.message)" } ?? "\(error)"
+            var failure = DMapError(
+                .action, "\(action.rawValue): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on client "
+                    + "\(step.client) failed: \(cause)", object: step.name, client: step.client, cause: cause)
+            failure.status = (error as? DMapError)?.status
+            failure.results = results
+            throw failure
+        }
+        call.state.push(.array(results))
+        return 1
+    }
+
+    /// A target or an array of them.
+    static func targetNames(_ call: LuaCall, _ position: Int32) throws -> [String] {
+        if let s = call.state.string(at: position) { return [s] }
+        guard case .array(let items) = try call.value(position), !items.isEmpty,
+            items.allSatisfy({ $0.stringValue != nil })
+        else {
+            throw call.bad(position, "a target (\"web\", \"main.web\", \"main.web.inst\", a group, \"__all__\") or a "
+                + "list of them expected")
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    static func actionOptions(_ o: [String: Value]) throws -> ActionOptions {
+        var options = ActionOptions()
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = o[key] else { return nil }
+            guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
+            return b
+        }
+        if let b = try flag("remove_persistent") { options.removePersistent = b }
+        if let b = try flag("restart_exec_commands") { options.restartExecCommands = b }
+        if let b = try flag("pull_all_images") { options.pullAllImages = b }
+        if let v = o["signal"] {
+            guard let s = v.stringValue ?? v.intValue.map({ String($0) }) else {
+                throw DMapError(.usage, "option 'signal' must be a signal name or number")
+            }
+            options.signal = s
+        }
+        if let v = o["core_image"] {
+            guard let s = v.stringValue else { throw DMapError(.usage, "option 'core_image' must be an image name") }
+            options.coreImage = s
+        }
+        if let v = o["parallel"] {
+            guard let n = v.intValue, n >= 1 else { throw DMapError(.usage, "option 'parallel' must be a number >= 1") }
+            options.parallel = Int(n)
+        }
+        return options
+    }
+}
