@@ -43,6 +43,7 @@ enum MappingClientBinding {
             lua_settop(call.L, -2)
             return try run(call, action, context: context, planOnly: true)
         }))
+        methods.append(("run_script", { call in try runScript(call, context: context) }))
         methods.append(("refresh_names", { _ in 0 }))
         methods.append(("list_persistent_containers", { call in
             let mc = try object(call)
@@ -266,6 +267,108 @@ enum MappingClientBinding {
         }
         call.state.push(.array(results))
         return 1
+    }
+
+    static let scriptKeys: Set<String> = [
+        "script_path", "entrypoint", "command_format", "wait_timeout", "container_script_dir",
+        "remove_existing_before", "remove_created_after", "tail", "timestamps",
+    ]
+
+    /// `mc:run_script(target[, opts])`: brings up what the configuration depends on, runs a one-off container of
+    /// it with the script, and returns `{ [client] = { id=, exit_code=, log= } }` (or `error=` on a timeout).
+    static func runScript(_ call: LuaCall, context: BindingContext) throws -> Int32 {
+        let mc = try object(call)
+        let name = try call.string(2)
+        var opts = mc.defaults
+        for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys.union(scriptKeys)) { opts[k] = v }
+        let options = try actionOptions(opts)
+        let targets = try ActionTargets.resolve(
+            [name], maps: mc.maps, defaultMap: mc.defaultMap, instances: opts["instances"]?.stringValue.map { [$0] },
+            map: opts["map"]?.stringValue)
+        guard targets.count == 1, let target = targets.first, let map = mc.maps[target.map] else {
+            throw call.bad(2, "run_script takes one container; '\(name)' is \(targets.count) (name an instance)")
+        }
+        var script = ScriptRun.Options()
+        script.scriptPath = opts["script_path"]?.stringValue
+        script.entrypoint = opts["entrypoint"]
+        script.commandFormat = opts["command_format"]
+        script.waitTimeout = opts["wait_timeout"].flatMap { $0.intValue.map(Double.init) ?? ($0 == .null ? nil : Self.double($0)) }
+        if let dir = opts["container_script_dir"]?.stringValue { script.containerScriptDir = dir }
+        if let b = opts["remove_existing_before"]?.boolValue { script.removeExistingBefore = b }
+        if let b = opts["remove_created_after"]?.boolValue { script.removeCreatedAfter = b }
+        if let t = opts["tail"] { script.tail = t.stringValue ?? t.intValue.map { String($0) } ?? "all" }
+        if let b = opts["timestamps"]?.boolValue { script.timestamps = b }
+
+        let clientNames = Planner.clientNames(of: map)
+        var handles: [String: ClientHandle] = [:]
+        for client in clientNames {
+            guard let host = mc.clients[client] else { throw DMapError(.config, "no client '\(client)' in the mapping client") }
+            handles[client] = try host.client()
+        }
+        let observed = handles
+        let snapshots = try blockingAwait {
+            try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
+                for (name, handle) in observed { group.addTask { (name, try await EngineSnapshot.observe(handle.client)) } }
+                var out: [String: EngineSnapshot] = [:]
+                for try await (name, snapshot) in group { out[name] = snapshot }
+                return out
+            }
+        }
+        // What the script container depends on comes up as with startup; the container itself is made below.
+        var planner = Planner(maps: mc.maps, clients: mc.clients.mapValues(\.settings), snapshots: snapshots, options: options)
+        let steps = try planner.plan(.startup, targets).filter { !($0.kind == .container && $0.map == target.map
+            && $0.config == target.config && $0.instance == target.instance) }
+        let graph = DependencyGraph(map)
+        let containerName = graph.dockerName(target.item)
+        var runs: [String: ScriptRun] = [:]
+        for client in clientNames {
+            if snapshots[client]?.containers[containerName] != nil, !script.removeExistingBefore {
+                throw DMapError(.action, "run_script: container \(containerName) existed on client \(client) prior to "
+                    + "running the script (set remove_existing_before = true to remove it first)",
+                    object: containerName, client: client)
+            }
+            let settings = mc.clients[client]?.settings ?? ClientSettings(name: client)
+            let request = try ContainerCreateRequest.build(map: map, config: target.config, instance: target.instance, client: settings)
+            let timeout = graph.configs[target.config]?.stopTimeout ?? handles[client]!.client.configuration.timeout
+            runs[client] = try ScriptRun(request: request, options: script, defaultTimeout: timeout)
+        }
+        let runners = handles.mapValues { StepRunner(client: $0.client, credentials: $0.credentials, onMessage: nil) }
+        let outcome = try blockingAwait {
+            await StepExecutor(steps: steps, parallel: options.parallel).run { step in
+                try await runners[step.client]!.perform(step)
+            }
+        }
+        if let (index, error) = outcome.failure {
+            let step = steps[index]
+            var failure = DMapError(.action, "run_script: \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on "
+                + "client \(step.client) failed: \(error)", object: step.name, client: step.client)
+            failure.results = outcome.done.map { steps[$0.index].value }
+            throw failure
+        }
+        let existing = clientNames.filter { snapshots[$0]?.containers[containerName] != nil }
+        let scriptRuns = runs
+        let results = try blockingAwait {
+            try await withThrowingTaskGroup(of: (String, Value).self) { group in
+                for (client, run) in scriptRuns {
+                    let docker = observed[client]!.client
+                    let remove = existing.contains(client)
+                    group.addTask {
+                        if remove { try await docker.removeContainer(containerName, ["force": true]) }
+                        return (client, try await run.run(on: docker, clientName: client))
+                    }
+                }
+                var out: [String: Value] = [:]
+                for try await (client, value) in group { out[client] = value }
+                return out
+            }
+        }
+        call.state.push(.object(results))
+        return 1
+    }
+
+    static func double(_ v: Value) -> Double? {
+        if case .double(let d) = v { return d }
+        return v.intValue.map(Double.init)
     }
 
     /// A target or an array of them.
