@@ -14,6 +14,8 @@ public struct Planner {
     private var steps: [PlanStep] = []
     /// The last step planned for an item on a client, which later steps of items that need it come after.
     private var last: [ClientItem: Int] = [:]
+    /// Where the core image (for volume preparation) is pulled on a client that lacks it.
+    private var corePull: [String: Int] = [:]
 
     struct ClientItem: Hashable {
         var client: String
@@ -40,23 +42,41 @@ public struct Planner {
     public mutating func plan(_ action: ActionKind, _ targets: [ActionTarget]) throws -> [PlanStep] {
         steps = []
         last = [:]
+        corePull = [:]
         for (map, items) in try path(action, targets) {
             let graph = graphs[map.name]!
             for item in items {
                 for client in Self.clientNames(of: map) {
+                    try planCorePull(action, item, map, client)
                     let first = steps.count
                     try planItem(action, item, map, graph, client, isTarget: targets.contains { $0.item == item })
                     guard steps.count > first else { continue }
                     // The item's first step waits for what it depends on (or, walking dependents, for its
                     // dependents); the item's own steps follow one another.
                     let needs = try ordering(action, item, graph)
-                    steps[first].after = needs.compactMap { last[ClientItem(client: client, item: $0)] }
-                    for i in (first + 1)..<max(first + 1, steps.count) { steps[i].after = [i - 1] }
+                    steps[first].after += needs.compactMap { last[ClientItem(client: client, item: $0)] }
+                    for i in (first + 1)..<max(first + 1, steps.count) { steps[i].after.insert(i - 1, at: 0) }
                     last[ClientItem(client: client, item: item)] = steps.count - 1
                 }
             }
         }
         return steps
+    }
+
+    /// Before the first attached volume that will be prepared on a client, a pull of the core image if the client
+    /// lacks it (and no other step pulls it already).
+    private mutating func planCorePull(_ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ client: String) throws {
+        guard item.kind == .volume, [.create, .startup].contains(action), corePull[client] == nil,
+            let snapshot = snapshots[client], !snapshot.volumes.contains(graphs[map.name]!.dockerName(item)),
+            !snapshot.hasImage(options.coreImage),
+            try preparation(map, parent: item.config, alias: item.instance ?? "", map.volumes[item.instance ?? ""] ?? VolumeConfig()) != nil
+        else { return }
+        let (repo, tag) = try map.imageReference(options.coreImage)
+        let image = MapItem(.image, map: map.name, config: repo, instance: tag)
+        steps.append(PlanStep(client: client, item: image, name: options.coreImage, action: .pull,
+                              reason: "image missing (for volume preparation)", work: .pull(image: options.coreImage)))
+        corePull[client] = steps.count - 1
+        last[ClientItem(client: client, item: image)] = steps.count - 1
     }
 
     /// The items the action visits, per map, in Docker-Map's order: each target's dependency path (or dependents
@@ -106,6 +126,7 @@ public struct Planner {
         }
         switch item.kind {
         case .image:
+            guard last[ClientItem(client: client, item: item)] == nil else { return }
             let present = snapshot.hasImage(name)
             switch action {
             case .create, .startup:
@@ -125,6 +146,8 @@ public struct Planner {
             add(.create, "absent", .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body))
             if let script = try preparation(map, parent: item.config, alias: alias, volume) {
                 add(.prepare, "owner and mode", .prepareVolume(volume: name, script: script, image: options.coreImage))
+                // The preparation runs in the core image, pulled once per client (before this item) if missing.
+                if let pull = corePull[client] { steps[steps.count - 1].after.append(pull) }
             }
         case .container:
             try planContainer(action, item, map, graph, client, snapshot.containers[name], name, isTarget: isTarget, add)
