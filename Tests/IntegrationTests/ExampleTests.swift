@@ -38,3 +38,27 @@ struct MapExampleTests {
         #expect(r.stdout.contains("webapp: web_server, app_server"))
     }
 }
+
+@Suite("Examples: bringing a map up and down")
+struct StartupExampleTests {
+    @Test("examples/startup.lua plans, starts, finds nothing to do the second time, and leaves nothing behind")
+    func startupExample() async throws {
+        let host = try TestEnv.host
+        let path = TestEnv.repositoryRoot.appendingPathComponent("examples/startup.lua").path
+        let r = try await runCLI(["-H", host, path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("plan: 11 steps") && r.stdout.contains("startup: 11 steps"))
+        #expect(r.stdout.contains("startup again: 0 steps"))
+        #expect(r.stdout.contains("db reachable"))
+        #expect(r.stdout.contains("shutdown: 6 steps"))
+        let left = try await runLua("""
+            local d = dmap.client()
+            local n = 0
+            for name in pairs(d:get_container_names()) do if name:find("dmap-startup-example", 1, true) then n = n + 1 end end
+            for _, v in ipairs(d:volumes().Volumes or {}) do if v.Name:find("dmap-startup-example", 1, true) then n = n + 1 end end
+            for _, v in ipairs(d:networks()) do if v.Name:find("dmap-startup-example", 1, true) then n = n + 1 end end
+            report(n)
+            """, host: host)
+        #expect(left.last == [0])
+    }
+}

@@ -71,7 +71,7 @@ extension CreateRequestBuilder {
         }
         var endpoints = try config.networks.enumerated().map { i, endpoint in
             (network: map.networkName(endpoint.networkName),
-             endpoint: try endpointConfig(endpoint, path.key("networks").index(i + 1)))
+             endpoint: try endpointConfig(endpoint, path.key("networks").index(i + 1), with: linksSharing(endpoint)))
         }
         let first = endpoints.removeFirst()
         if out.mode == nil { out.mode = first.network }
@@ -91,16 +91,28 @@ extension CreateRequestBuilder {
         return map.containerName(target)
     }
 
-    /// docker-py's `EndpointConfig`: `Aliases`, `Links` (`cname:alias`), `IPAMConfig` with the fixed addresses;
-    /// empty parts left out.
-    func endpointConfig(_ endpoint: NetworkEndpoint, _ p: InputPath) throws -> Value {
+    /// The container's `links` whose targets are on the endpoint's network too. The engine ignores
+    /// `HostConfig.Links` on user-defined networks, so (as the docker CLI does with `--link`) they go into the
+    /// endpoint, where the alias resolves through the network's DNS.
+    func linksSharing(_ endpoint: NetworkEndpoint) -> [ContainerLink] {
+        guard !ContainerMap.presetNetworks.contains(endpoint.networkName) else { return [] }
+        return config.links.filter { link in
+            let (target, _) = DependencyGraph.split(link.container)
+            return graph.configs[target]?.networks.contains { $0.networkName == endpoint.networkName } ?? false
+        }
+    }
+
+    /// docker-py's `EndpointConfig`: `Aliases`, `Links` (`cname:alias`, the endpoint's own and `extra`),
+    /// `IPAMConfig` with the fixed addresses; empty parts left out.
+    func endpointConfig(_ endpoint: NetworkEndpoint, _ p: InputPath, with extra: [ContainerLink] = []) throws -> Value {
         var out: [String: Value] = [:]
         if let aliases = endpoint.aliases, !aliases.isEmpty {
             out["Aliases"] = .array(try aliases.enumerated().map {
                 .string(try RequestValues.text($0.element, p.key("aliases").index($0.offset + 1)))
             })
         }
-        if !endpoint.links.isEmpty { out["Links"] = .array(endpoint.links.map { .string(link($0)) }) }
+        let links = ListMerge.union(endpoint.links.map(link), extra.map(link))
+        if !links.isEmpty { out["Links"] = .array(links.map(Value.string)) }
         var ipam: [String: Value] = [:]
         if let v4 = try RequestValues.optionalText(endpoint.ipv4Address, p.key("ipv4_address")) {
             ipam["IPv4Address"] = .string(v4)
