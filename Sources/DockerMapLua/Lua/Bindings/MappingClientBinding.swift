@@ -239,13 +239,20 @@ enum MappingClientBinding {
         }
 
         // Execute.
-        let runners = handles.mapValues { StepRunner(client: $0.client, credentials: $0.credentials, onMessage: nil) }
+        let logger = context.logger
+        let runners = handles.mapValues { handle in
+            StepRunner(client: handle.client, credentials: handle.credentials, onMessage: { message in
+                if let status = message["status"]?.stringValue, message["id"] == nil { logger.debug("pull: \(status)") }
+            })
+        }
         let executor = StepExecutor(steps: steps, parallel: options.parallel)
+        let label = action.rawValue
         let outcome = try blockingAwait {
             await executor.run { step in
                 guard let runner = runners[step.client] else {
                     throw DMapError(.config, "no client '\(step.client)'")
                 }
+                logger.debug("\(label): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on \(step.client) (\(step.reason))")
                 return try await runner.perform(step)
             }
         }
