@@ -172,3 +172,25 @@ struct PlannerTests {
         #expect(outcome.done.map(\.index) == Array(0..<failing))
     }
 }
+
+@Suite("Actions: waiting for a container")
+struct PlannerWaitTests {
+    @Test("A container with wait gets a wait step after its start, which its dependents come after")
+    func waitStep() throws {
+        let map: InputValue = [
+            "db": ["image": "busybox:latest", "wait": ["healthy", "timeout": 30]],
+            "app": ["image": "busybox:latest", "links": "db"],
+        ]
+        let m = try ContainerMap.parse(name: "m", map)
+        var s = EngineSnapshot()
+        s.images = ["busybox:latest": "sha256:b"]
+        var planner = Planner(maps: ["m": m], clients: [:], snapshots: ["__default__": s], options: ActionOptions())
+        let steps = try planner.plan(.startup, try ActionTargets.resolve(["app"], maps: ["m": m], defaultMap: "m"))
+        #expect(steps.map { "\($0.action.rawValue) \($0.name) \($0.reason)" } == [
+            "create m.db absent", "start m.db created", "wait m.db healthy", "create m.app absent", "start m.app created",
+        ])
+        #expect(steps[3].after == [2])
+        guard case .wait(_, let state, let timeout) = steps[2].work else { Issue.record("no wait"); return }
+        #expect(state == .healthy && timeout == 30)
+    }
+}

@@ -22,13 +22,16 @@ struct StepRunner: Sendable {
             options["name"] = .string(name)
             return try await client.createContainer(options)
         case .connect(let container, let network, let body):
-            guard case .object(let endpoint) = body else { return .null }
+            // The body is `{Container, EndpointConfig}`; the call takes the endpoint's fields.
+            guard case .object(let endpoint)? = body["EndpointConfig"] ?? .object([:]) else { return .null }
             try await client.connectContainer(container, toNetwork: network, endpoint: endpoint)
             return .string(network)
         case .start(let container, let delay):
             try await client.start(container)
             if let delay, delay > 0 { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
             return .null
+        case .wait(let container, let state, let timeout):
+            return try await waitFor(container, state, timeout: timeout)
         case .exec(let container, let commands):
             var ids: [Value] = []
             for command in commands {
@@ -72,6 +75,52 @@ struct StepRunner: Sendable {
             return .null
         }
     }
+
+    /// Polls the container until it is in `state`: healthy (its health check passes), running, or exited with
+    /// code 0. Fails at once if it exits when it should run, and with `timeout` (naming the last health check
+    /// output) if it does not get there in time.
+    func waitFor(_ container: String, _ state: WaitSpec.State, timeout: Double) async throws -> Value {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        var lastHealth = ""
+        while true {
+            let info = try await client.inspectContainer(container)
+            let s = info["State"]
+            let running = s?["Running"]?.boolValue ?? false
+            let exitCode = s?["ExitCode"]?.intValue ?? 0
+            let health = s?["Health"]?["Status"]?.stringValue
+            if let log = s?["Health"]?["Log"]?.arrayValue.last, let output = log["Output"]?.stringValue {
+                lastHealth = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            switch state {
+            case .healthy:
+                if health == "healthy" { return .string("healthy") }
+                if health == nil {
+                    throw DMapError(.action, "\(container) has no health check to wait for (wait = \"healthy\")",
+                        object: container, client: client.name)
+                }
+            case .running:
+                if running { return .string("running") }
+            case .exited:
+                if !running {
+                    guard exitCode == 0 else {
+                        throw DMapError(.action, "\(container) exited with code \(exitCode)", object: container, client: client.name)
+                    }
+                    return .string("exited")
+                }
+            }
+            if state != .exited, !running, s?["Restarting"]?.boolValue != true {
+                throw DMapError(.action, "\(container) exited with code \(exitCode) while waiting for it to be \(state.rawValue)"
+                    + (lastHealth.isEmpty ? "" : "; last health check: \(lastHealth)"), object: container, client: client.name)
+            }
+            guard ContinuousClock.now < deadline else {
+                throw DMapError(.timeout, "\(container) was not \(state.rawValue) after \(Self.seconds(timeout)) s"
+                    + (lastHealth.isEmpty ? "" : "; last health check: \(lastHealth)"), object: container, client: client.name)
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    static func seconds(_ d: Double) -> String { d.rounded() == d ? String(Int(d)) : String(d) }
 
     /// Sets a volume's owner and mode as root in a short-lived container that mounts it (Docker-Map's
     /// preparation, which never ran in 1.1.1): create, start, wait, check the exit code, and always remove.

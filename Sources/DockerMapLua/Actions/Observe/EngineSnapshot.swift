@@ -15,7 +15,8 @@ public struct EngineSnapshot: Sendable {
         /// The networks it is connected to, by name.
         public var networks: [String]
 
-        public var isRunning: Bool { state == "running" || state == "restarting" }
+        /// Running as Docker-Map reads it (`State.Running`): paused and restarting containers count.
+        public var isRunning: Bool { state == "running" || state == "restarting" || state == "paused" }
         /// Never started (Docker-Map's INITIAL state).
         public var isInitial: Bool { state == "created" }
     }

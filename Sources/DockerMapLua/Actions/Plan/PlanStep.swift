@@ -2,7 +2,7 @@
 /// of steps in a deterministic order; `after` names the steps (by index) that must be done first.
 public struct PlanStep: Sendable {
     public enum Action: String, Sendable {
-        case pull, create, connect, start, exec, prepare, stop, kill, remove
+        case pull, create, connect, start, wait, exec, prepare, stop, kill, remove
     }
 
     /// The client (host) by name: `__default__` or a key of the mapping client's `clients`.
@@ -54,6 +54,8 @@ public enum StepWork: Sendable {
     case createContainer(name: String, body: Value)
     case connect(container: String, network: String, body: Value)
     case start(container: String, delay: Double?)
+    /// Waits until the container is healthy, running, or has exited (successfully), within `timeout` seconds.
+    case wait(container: String, state: WaitSpec.State, timeout: Double)
     /// Each command is started detached (it may run on); the result is the exec ids.
     case exec(container: String, commands: [Value])
     case createVolume(body: Value)

@@ -171,6 +171,9 @@ public struct Planner {
         }
         func start(_ reason: String, initial: Bool) throws {
             add(.start, reason, .start(container: name, delay: config.startDelay))
+            if let wait = config.wait {
+                add(.wait, wait.state.rawValue, .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
+            }
             let commands = config.execCommands.filter { initial || $0.policy == .restart }
             if !commands.isEmpty {
                 let bodies = try commands.map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
@@ -191,6 +194,9 @@ public struct Planner {
         case (.restart, let c?) where !c.isInitial:
             if c.isRunning { try stop("restart") }
             add(.start, "restart", .start(container: name, delay: config.startDelay))
+            if let wait = config.wait {
+                add(.wait, wait.state.rawValue, .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
+            }
             if options.restartExecCommands {
                 let bodies = try config.execCommands.filter { $0.policy == .restart }
                     .map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
