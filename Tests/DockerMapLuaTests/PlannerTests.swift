@@ -178,7 +178,7 @@ struct PlannerWaitTests {
     @Test("A container with wait gets a wait step after its start, which its dependents come after")
     func waitStep() throws {
         let map: InputValue = [
-            "db": ["image": "busybox:latest", "wait": ["healthy", "timeout": 30]],
+            "db": ["image": "busybox:latest", "wait": .dict([(key: .int(1), value: "healthy"), (key: "timeout", value: 30)])],
             "app": ["image": "busybox:latest", "links": "db"],
         ]
         let m = try ContainerMap.parse(name: "m", map)
