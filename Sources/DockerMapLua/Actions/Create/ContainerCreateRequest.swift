@@ -80,10 +80,14 @@ struct CreateRequestBuilder {
         var body: [String: Value] = ["Image": .string(image)]
         var host: [String: Value] = [:]
 
-        if map.setHostname != false {
+        // A container that shares another's network stack has that container's host name: the engine refuses
+        // both together ("conflicting options: hostname and the network mode").
+        var sharesStack = false
+        if case .container? = config.networkMode { sharesStack = true }
+        if map.setHostname != false, !sharesStack {
             body["Hostname"] = .string(ContainerMap.hostname(cname, client: client.name))
         }
-        if let domain = try RequestValues.optionalText(client.domainname ?? map.defaultDomain, path) {
+        if !sharesStack, let domain = try RequestValues.optionalText(client.domainname ?? map.defaultDomain, path) {
             body["Domainname"] = .string(domain)
         }
         if let user = try RequestValues.userPart(config.user, path.key("user")) { body["User"] = .string(user) }

@@ -46,8 +46,8 @@ struct StepRunner: Sendable {
         case .createVolume(let body):
             guard case .object(let options) = body else { return .null }
             return try await client.createVolume(options)
-        case .prepareVolume(let volume, let script, let image):
-            return try await prepare(volume: volume, script: script, image: image)
+        case .prepareVolume(let volume, let script, let image, let timeout):
+            return try await prepare(volume: volume, script: script, image: image, timeout: timeout)
         case .createNetwork(let body):
             guard case .object(let options) = body else { return .null }
             return try await client.createNetwork(options)
@@ -124,7 +124,7 @@ struct StepRunner: Sendable {
 
     /// Sets a volume's owner and mode as root in a short-lived container that mounts it (Docker-Map's
     /// preparation, which never ran in 1.1.1): create, start, wait, check the exit code, and always remove.
-    func prepare(volume: String, script: String, image: String) async throws -> Value {
+    func prepare(volume: String, script: String, image: String, timeout: Double?) async throws -> Value {
         let mount = "/volume-tmp"
         let created = try await client.createContainer([
             "Image": .string(image), "Cmd": ["sh", "-c", .string(script)], "User": "root", "NetworkDisabled": true,
@@ -136,7 +136,8 @@ struct StepRunner: Sendable {
         }
         do {
             try await client.start(id)
-            let code = try await client.wait(id)
+            // The client's `wait_timeout` bounds it; without one, the client's silence timeout applies.
+            let code = try await client.wait(id, timeout.map { ["timeout": .double($0)] } ?? [:])
             if code != 0 {
                 let output = try? await client.logs(id, ["stdout": true, "stderr": true])
                 let text = output.map { String(decoding: $0.combined, as: UTF8.self) } ?? ""

@@ -60,7 +60,7 @@ public enum StepWork: Sendable {
     case exec(container: String, commands: [Value])
     case createVolume(body: Value)
     /// chown/chmod through a short-lived container of `image` with the volume mounted.
-    case prepareVolume(volume: String, script: String, image: String)
+    case prepareVolume(volume: String, script: String, image: String, timeout: Double?)
     case createNetwork(body: Value)
     /// `stop` with `timeout`, or (a `signal` other than SIGTERM) `kill` with it and a wait of `timeout`.
     case stop(container: String, timeout: Double?, signal: String?)

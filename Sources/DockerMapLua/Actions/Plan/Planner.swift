@@ -145,7 +145,8 @@ public struct Planner {
             let volume = map.volumes[alias] ?? VolumeConfig()
             add(.create, "absent", .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body))
             if let script = try preparation(map, parent: item.config, alias: alias, volume) {
-                add(.prepare, "owner and mode", .prepareVolume(volume: name, script: script, image: options.coreImage))
+                add(.prepare, "owner and mode", .prepareVolume(
+                    volume: name, script: script, image: options.coreImage, timeout: clients[client]?.waitTimeout))
                 // The preparation runs in the core image, pulled once per client (before this item) if missing.
                 if let pull = corePull[client] { steps[steps.count - 1].after.append(pull) }
             }
