@@ -356,7 +356,7 @@ struct MappingClientTests {
             report{
               config = failure("ap"), mapConfig = failure(M .. ".ap"), instance = failure("app.c"),
               mapInstance = failure(M .. ".app.c"), noInstances = failure("db.x"), option = failure("app", { instances = "z" }),
-              abstract = failure("base"), tooLong = failure("a.b.c.d"), action = select(2, pcall(mc.plan, mc, "stat", "app")).kind,
+              abstract = failure("base"), tooLong = failure("a.b.c.d"), wrongMap = failure("x5.app"), action = select(2, pcall(mc.plan, mc, "stat", "app")).kind,
               unknownOption = select(2, pcall(mc.create, mc, "app", { remove_persistant = false })).kind,
               nothingMade = status(d, M .. ".db") == "absent" and status(d, M .. ".app.a") == "absent",
             }
@@ -371,6 +371,9 @@ struct MappingClientTests {
         #expect(r["option"]?["object"] == "M.app.z")
         #expect(r["abstract"]?["kind"] == "not_found")
         #expect(r["tooLong"]?["kind"] == "usage")
+        // Neither a map nor a container: both readings are named.
+        #expect(r["wrongMap"]?["kind"] == "not_found")
+        #expect(r["wrongMap"]?["message"]?.stringValue?.contains("no map 'x5' (maps: M) and no container 'x5' in map 'M'") == true)
         #expect(r["action"] == "usage")
         #expect(r["unknownOption"] == "usage")
         #expect(r["nothingMade"] == true)

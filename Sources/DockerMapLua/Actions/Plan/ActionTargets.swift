@@ -59,9 +59,13 @@ public enum ActionTargets {
             if parts[0] == all { return try maps.values.flatMap { try expand(parts[1], in: $0, instances) } }
             if let m = maps[parts[0]] { return try expand(parts[1], in: m, instances) }
             let m = try inDefault()
-            if m.containers[parts[0]] == nil, maps.count > 1 {
-                throw DMapError(.notFound, "'\(name)': no map '\(parts[0])'" + Suggest.hint(parts[0], maps.keys)
-                    + " and no container '\(parts[0])' in map '\(m.name)'", object: name)
+            if m.containers[parts[0]] == nil {
+                let configs = Array(m.containers.filter { !$0.value.isAbstract }.keys)
+                let near = Suggest.nearest(parts[0], Array(maps.keys)).map { "map '\($0)'" }
+                    ?? Suggest.nearest(parts[0], configs).map { "container '\($0)'" }
+                throw DMapError(.notFound, "'\(name)': no map '\(parts[0])' (maps: \(maps.keys.joined(separator: ", "))) "
+                    + "and no container '\(parts[0])' in map '\(m.name)'" + (near.map { " (did you mean \($0)?)" } ?? ""),
+                    object: name)
             }
             return try expand(parts[0], in: m, [parts[1]])
         default:
