@@ -210,24 +210,8 @@ enum MappingClientBinding {
         for map in Set(targets.map(\.map)).sorted().compactMap({ mc.maps[$0] }) {
             clientNames.append(contentsOf: Planner.clientNames(of: map))
         }
-        var handles: [String: ClientHandle] = [:]
-        for name in clientNames {
-            guard let host = mc.clients[name] else {
-                throw DMapError(.config, "no client '\(name)' in the mapping client")
-            }
-            handles[name] = try host.client()
-        }
-        let observed = handles
-        let snapshots = try blockingAwait {
-            try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
-                for (name, handle) in observed {
-                    group.addTask { (name, try await EngineSnapshot.observe(handle.client)) }
-                }
-                var out: [String: EngineSnapshot] = [:]
-                for try await (name, snapshot) in group { out[name] = snapshot }
-                return out
-            }
-        }
+        let engines = try engines(mc, clientNames)
+        let snapshots = try blockingAwait { try await ActionRun.observe(engines) }
 
         // Plan, here on the Lua thread.
         var planner = Planner(
@@ -240,37 +224,9 @@ enum MappingClientBinding {
 
         // Execute.
         let logger = context.logger
-        let runners = handles.mapValues { handle in
-            StepRunner(client: handle.client, credentials: handle.credentials, onMessage: { message in
-                if let status = message["status"]?.stringValue, message["id"] == nil { logger.debug("pull: \(status)") }
-            })
-        }
-        let executor = StepExecutor(steps: steps, parallel: options.parallel)
         let label = action.rawValue
-        let outcome = try blockingAwait {
-            await executor.run { step in
-                guard let runner = runners[step.client] else {
-                    throw DMapError(.config, "no client '\(step.client)'")
-                }
-                logger.debug("\(label): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on \(step.client) (\(step.reason))")
-                return try await runner.perform(step)
-            }
-        }
-        let results: [Value] = outcome.done.map { index, result in
-            guard case .object(var fields) = steps[index].value else { return .null }
-            fields["reason"] = nil
-            if result != .null { fields["result"] = result }
-            return .object(fields)
-        }
-        if let (index, error) = outcome.failure {
-            let step = steps[index]
-            let cause = (error as? DMapError).map { "\($0.kind.rawValue): \($0.message)" } ?? "\(error)"
-            var failure = DMapError(
-                .action, "\(action.rawValue): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on client "
-                    + "\(step.client) failed: \(cause)", object: step.name, client: step.client, cause: cause)
-            failure.status = (error as? DMapError)?.status
-            failure.results = results
-            throw failure
+        let results = try blockingAwait {
+            try await ActionRun.execute(steps, on: engines, parallel: options.parallel, label: label, logger: logger)
         }
         call.state.push(.array(results))
         return 1
@@ -307,20 +263,8 @@ enum MappingClientBinding {
         if let b = opts["timestamps"]?.boolValue { script.timestamps = b }
 
         let clientNames = Planner.clientNames(of: map)
-        var handles: [String: ClientHandle] = [:]
-        for client in clientNames {
-            guard let host = mc.clients[client] else { throw DMapError(.config, "no client '\(client)' in the mapping client") }
-            handles[client] = try host.client()
-        }
-        let observed = handles
-        let snapshots = try blockingAwait {
-            try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
-                for (name, handle) in observed { group.addTask { (name, try await EngineSnapshot.observe(handle.client)) } }
-                var out: [String: EngineSnapshot] = [:]
-                for try await (name, snapshot) in group { out[name] = snapshot }
-                return out
-            }
-        }
+        let engines = try engines(mc, clientNames)
+        let snapshots = try blockingAwait { try await ActionRun.observe(engines) }
         // What the script container depends on comes up as with startup; the container itself is made below.
         var planner = Planner(maps: mc.maps, clients: mc.clients.mapValues(\.settings), snapshots: snapshots, options: options)
         let steps = try planner.plan(.startup, targets).filter { !($0.kind == .container && $0.map == target.map
@@ -336,28 +280,19 @@ enum MappingClientBinding {
             }
             let settings = mc.clients[client]?.settings ?? ClientSettings(name: client)
             let request = try ContainerCreateRequest.build(map: map, config: target.config, instance: target.instance, client: settings)
-            let timeout = graph.configs[target.config]?.stopTimeout ?? handles[client]!.client.configuration.timeout
+            let timeout = graph.configs[target.config]?.stopTimeout ?? engines[client]!.client.configuration.timeout
             runs[client] = try ScriptRun(request: request, options: script, defaultTimeout: timeout)
         }
-        let runners = handles.mapValues { StepRunner(client: $0.client, credentials: $0.credentials, onMessage: nil) }
-        let outcome = try blockingAwait {
-            await StepExecutor(steps: steps, parallel: options.parallel).run { step in
-                try await runners[step.client]!.perform(step)
-            }
-        }
-        if let (index, error) = outcome.failure {
-            let step = steps[index]
-            var failure = DMapError(.action, "run_script: \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on "
-                + "client \(step.client) failed: \(error)", object: step.name, client: step.client)
-            failure.results = outcome.done.map { steps[$0.index].value }
-            throw failure
+        let logger = context.logger
+        _ = try blockingAwait {
+            try await ActionRun.execute(steps, on: engines, parallel: options.parallel, label: "run_script", logger: logger)
         }
         let existing = clientNames.filter { snapshots[$0]?.containers[containerName] != nil }
         let scriptRuns = runs
         let results = try blockingAwait {
             try await withThrowingTaskGroup(of: (String, Value).self) { group in
                 for (client, run) in scriptRuns {
-                    let docker = observed[client]!.client
+                    let docker = engines[client]!.client
                     let remove = existing.contains(client)
                     group.addTask {
                         if remove { try await docker.removeContainer(containerName, ["force": true]) }
@@ -376,6 +311,17 @@ enum MappingClientBinding {
     static func double(_ v: Value) -> Double? {
         if case .double(let d) = v { return d }
         return v.intValue.map(Double.init)
+    }
+
+    /// The engines of the named clients (each client's engine is made on first use).
+    static func engines(_ mc: MappingClientObject, _ names: some Sequence<String>) throws -> [String: ActionRun.Engine] {
+        var out: [String: ActionRun.Engine] = [:]
+        for name in names {
+            guard let host = mc.clients[name] else { throw DMapError(.config, "no client '\(name)' in the mapping client") }
+            let handle = try host.client()
+            out[name] = ActionRun.Engine(client: handle.client, credentials: handle.credentials)
+        }
+        return out
     }
 
     /// A target or an array of them.

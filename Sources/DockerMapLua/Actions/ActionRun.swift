@@ -1,0 +1,62 @@
+import Logging
+
+/// The stages of an action around planning, for any caller (the Lua binding, or a Swift program):
+/// `observe` every client at once, then `execute` a plan and report its steps as the contract does.
+public enum ActionRun {
+    /// One engine an action runs on: its client and its registry credentials.
+    public struct Engine: Sendable {
+        public let client: DockerClient
+        public let credentials: CredentialStore
+        public init(client: DockerClient, credentials: CredentialStore) {
+            self.client = client
+            self.credentials = credentials
+        }
+    }
+
+    /// A snapshot of every engine, taken concurrently.
+    public static func observe(_ engines: [String: Engine]) async throws -> [String: EngineSnapshot] {
+        try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
+            for (name, engine) in engines {
+                group.addTask { (name, try await EngineSnapshot.observe(engine.client)) }
+            }
+            var out: [String: EngineSnapshot] = [:]
+            for try await (name, snapshot) in group { out[name] = snapshot }
+            return out
+        }
+    }
+
+    /// Runs `steps` (at most `parallel` at once per client) and returns each step done as
+    /// `{client, map, config, instance, kind, name, action, result}`, in plan order. A failure is an `action`
+    /// error naming the step, with those results in `results`.
+    public static func execute(
+        _ steps: [PlanStep], on engines: [String: Engine], parallel: Int, label: String, logger: Logger? = nil
+    ) async throws -> [Value] {
+        let runners = engines.mapValues { engine in
+            StepRunner(client: engine.client, credentials: engine.credentials, onMessage: { message in
+                if let status = message["status"]?.stringValue, message["id"] == nil { logger?.debug("pull: \(status)") }
+            })
+        }
+        let outcome = await StepExecutor(steps: steps, parallel: parallel).run { step in
+            guard let runner = runners[step.client] else { throw DMapError(.config, "no client '\(step.client)'") }
+            logger?.debug("\(label): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on \(step.client) (\(step.reason))")
+            return try await runner.perform(step)
+        }
+        let results: [Value] = outcome.done.map { index, result in
+            guard case .object(var fields) = steps[index].value else { return .null }
+            fields["reason"] = nil
+            if result != .null { fields["result"] = result }
+            return .object(fields)
+        }
+        if let (index, error) = outcome.failure {
+            let step = steps[index]
+            let cause = (error as? DMapError).map { "\($0.kind.rawValue): \($0.message)" } ?? "\(error)"
+            var failure = DMapError(
+                .action, "\(label): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on client \(step.client) "
+                    + "failed: \(cause)", object: step.name, client: step.client, cause: cause)
+            failure.status = (error as? DMapError)?.status
+            failure.results = results
+            throw failure
+        }
+        return results
+    }
+}
