@@ -13,11 +13,13 @@ public enum ActionRun {
         }
     }
 
-    /// A snapshot of every engine, taken concurrently.
-    public static func observe(_ engines: [String: Engine]) async throws -> [String: EngineSnapshot] {
+    /// A snapshot of every engine (of `parts`), taken concurrently.
+    public static func observe(
+        _ engines: [String: Engine], parts: Set<EngineSnapshot.Part> = [.containers, .networks, .volumes, .images]
+    ) async throws -> [String: EngineSnapshot] {
         try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
             for (name, engine) in engines {
-                group.addTask { (name, try await EngineSnapshot.observe(engine.client)) }
+                group.addTask { (name, try await EngineSnapshot.observe(engine.client, parts: parts)) }
             }
             var out: [String: EngineSnapshot] = [:]
             for try await (name, snapshot) in group { out[name] = snapshot }

@@ -51,21 +51,12 @@ struct StepRunner: Sendable {
         case .createNetwork(let body):
             guard case .object(let options) = body else { return .null }
             return try await client.createNetwork(options)
-        case .stop(let container, let timeout, let signal):
-            if let signal, !["SIGTERM", "TERM", "15"].contains(signal.uppercased()) {
-                try await client.kill(container, ["signal": .string(signal)])
-                let seconds = timeout ?? 10
-                do {
-                    _ = try await client.wait(container, ["timeout": .double(seconds)])
-                } catch let error as DMapError where error.kind == .timeout {
-                    // Docker-Map has no fallback here; a container that ignores its stop signal is killed.
-                    try await client.kill(container)
-                }
-            } else {
-                var options: [String: Value] = [:]
-                if let timeout { options["t"] = .int(Int64(timeout.rounded(.up))) }
-                try await client.stop(container, options)
-            }
+        case .stop(let container, let timeout, _):
+            // The engine stops with the container's own StopSignal (set at create from `stop_signal`), then
+            // SIGKILL after `t` seconds: one request, where Docker-Map sent a kill and a wait.
+            var options: [String: Value] = [:]
+            if let timeout { options["t"] = .int(Int64(timeout.rounded(.up))) }
+            try await client.stop(container, options)
             return .null
         case .kill(let container, let signal):
             try await client.kill(container, signal.map { ["signal": .string($0)] } ?? [:])

@@ -35,12 +35,18 @@ public struct EngineSnapshot: Sendable {
 
     public init() {}
 
-    /// Reads the engine: `GET /containers/json?all=1`, `/networks`, `/volumes`, `/images/json`, concurrently.
-    public static func observe(_ client: DockerClient) async throws -> EngineSnapshot {
-        async let containers = client.containers(["all": .bool(true)])
-        async let networks = client.networks()
-        async let volumes = client.volumes()
-        async let images = client.images()
+    /// What a snapshot may hold; actions that only stop or remove containers need no images or volumes.
+    public enum Part: Sendable { case containers, networks, volumes, images }
+
+    /// Reads the engine: `GET /containers/json?all=1`, `/networks`, `/volumes`, `/images/json` (those of `parts`),
+    /// concurrently.
+    public static func observe(_ client: DockerClient, parts: Set<Part> = [.containers, .networks, .volumes, .images])
+        async throws -> EngineSnapshot
+    {
+        async let containers = parts.contains(.containers) ? client.containers(["all": .bool(true)]) : .array([])
+        async let networks = parts.contains(.networks) ? client.networks() : .array([])
+        async let volumes = parts.contains(.volumes) ? client.volumes() : .object([:])
+        async let images = parts.contains(.images) ? client.images() : .array([])
         var snapshot = EngineSnapshot()
         for item in try await containers.arrayValue {
             guard let id = item["Id"]?.stringValue else { continue }

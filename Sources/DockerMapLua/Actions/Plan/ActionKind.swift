@@ -6,6 +6,14 @@ public enum ActionKind: String, Sendable, CaseIterable {
     /// How the action walks the map: dependencies first, dependents first, or the targets alone.
     enum Traversal { case dependencies, dependents, single }
 
+    /// What the action's plan reads from a snapshot.
+    public var observes: Set<EngineSnapshot.Part> {
+        switch self {
+        case .create, .startup, .pullImages: return [.containers, .networks, .volumes, .images]
+        case .start, .restart, .stop, .remove, .shutdown, .kill: return [.containers]
+        }
+    }
+
     var traversal: Traversal {
         switch self {
         case .create, .start, .startup, .pullImages: return .dependencies

@@ -211,7 +211,8 @@ enum MappingClientBinding {
             clientNames.append(contentsOf: Planner.clientNames(of: map))
         }
         let engines = try engines(mc, clientNames)
-        let snapshots = try blockingAwait { try await ActionRun.observe(engines) }
+        let parts = action.observes
+        let snapshots = try blockingAwait { try await ActionRun.observe(engines, parts: parts) }
 
         // Plan, here on the Lua thread.
         var planner = Planner(
