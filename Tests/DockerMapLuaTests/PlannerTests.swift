@@ -194,3 +194,30 @@ struct PlannerWaitTests {
         #expect(state == .healthy && timeout == 30)
     }
 }
+
+@Suite("Actions: removing attached volumes")
+struct PlannerRemoveAttachedTests {
+    @Test("remove_attached removes a volume after every container that mounts it, and keeps one still in use")
+    func removeAttached() throws {
+        let map: InputValue = [
+            "volumes": ["data": "/data", "logs": "/logs"],
+            "db": ["image": "busybox:latest", "attaches": "data", "instances": ["a", "b"]],
+            "log": ["image": "busybox:latest", "attaches": "logs"],
+        ]
+        let m = try ContainerMap.parse(name: "m", map)
+        var s = EngineSnapshot()
+        s.volumes = ["m.data", "m.logs"]
+        for (name, volume) in [("m.db.a", "m.data"), ("m.db.b", "m.data"), ("m.log", "m.logs"), ("other", "m.logs")] {
+            s.containers[name] = .init(id: name, name: name, state: "exited", exitCode: 0, imageID: "", labels: [:],
+                                       networks: [], volumes: [volume])
+        }
+        var options = ActionOptions()
+        options.removeAttached = true
+        var planner = Planner(maps: ["m": m], clients: [:], snapshots: ["__default__": s], options: options)
+        let steps = try planner.plan(.remove, try ActionTargets.resolve(["db", "log"], maps: ["m": m], defaultMap: "m"))
+        #expect(steps.map { "\($0.action.rawValue) \($0.name)" } == ["remove m.db.a", "remove m.db.b", "remove m.log", "remove m.data"])
+        #expect(Set(steps[3].after) == [0, 1])
+        var keep = Planner(maps: ["m": m], clients: [:], snapshots: ["__default__": s], options: ActionOptions())
+        #expect(try keep.plan(.remove, try ActionTargets.resolve(["db"], maps: ["m": m], defaultMap: "m")).count == 2)
+    }
+}

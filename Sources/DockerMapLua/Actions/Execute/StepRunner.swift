@@ -64,6 +64,9 @@ struct StepRunner: Sendable {
         case .removeContainer(let container):
             try await client.removeContainer(container)
             return .null
+        case .removeVolume(let volume):
+            try await client.removeVolume(volume)
+            return .null
         }
     }
 

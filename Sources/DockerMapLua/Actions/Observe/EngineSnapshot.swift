@@ -14,6 +14,8 @@ public struct EngineSnapshot: Sendable {
         public var labels: [String: String]
         /// The networks it is connected to, by name.
         public var networks: [String]
+        /// The named volumes it mounts.
+        public var volumes: [String] = []
 
         /// Running as Docker-Map reads it (`State.Running`): paused and restarting containers count.
         public var isRunning: Bool { state == "running" || state == "restarting" || state == "paused" }
@@ -59,9 +61,11 @@ public struct EngineSnapshot: Sendable {
             }
             var networkNames: [String] = []
             if case .object(let fields)? = item["NetworkSettings"]?["Networks"] { networkNames = fields.keys.sorted() }
+            let volumes = (item["Mounts"]?.arrayValue ?? []).filter { $0["Type"]?.stringValue == "volume" }
+                .compactMap { $0["Name"]?.stringValue }
             snapshot.containers[name] = Container(
                 id: id, name: name, state: item["State"]?.stringValue ?? "", exitCode: exitCode(item["Status"]?.stringValue),
-                imageID: item["ImageID"]?.stringValue ?? "", labels: labels, networks: networkNames)
+                imageID: item["ImageID"]?.stringValue ?? "", labels: labels, networks: networkNames, volumes: volumes)
         }
         for item in try await networks.arrayValue {
             guard let name = item["Name"]?.stringValue, let id = item["Id"]?.stringValue else { continue }

@@ -10,7 +10,8 @@ public enum ActionKind: String, Sendable, CaseIterable {
     public var observes: Set<EngineSnapshot.Part> {
         switch self {
         case .create, .startup, .pullImages: return [.containers, .networks, .volumes, .images]
-        case .start, .restart, .stop, .remove, .shutdown, .kill: return [.containers]
+        case .remove, .shutdown: return [.containers, .volumes]
+        case .start, .restart, .stop, .kill: return [.containers]
         }
     }
 
@@ -27,6 +28,9 @@ public enum ActionKind: String, Sendable, CaseIterable {
 public struct ActionOptions: Sendable {
     /// `remove` and `shutdown` also remove persistent containers (Docker-Map's default: true).
     public var removePersistent = true
+    /// `remove` and `shutdown` also remove the attached volumes of the containers they remove, once nothing else
+    /// mounts them (Docker-Map's default: false).
+    public var removeAttached = false
     /// `restart` runs the exec commands again.
     public var restartExecCommands = false
     /// `pull_images` pulls images that are there too (Docker-Map's default: true).

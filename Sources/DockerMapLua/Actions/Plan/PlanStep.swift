@@ -66,4 +66,5 @@ public enum StepWork: Sendable {
     case stop(container: String, timeout: Double?, signal: String?)
     case kill(container: String, signal: String?)
     case removeContainer(container: String)
+    case removeVolume(volume: String)
 }

@@ -60,7 +60,35 @@ public struct Planner {
                 }
             }
         }
+        if options.removeAttached, [.remove, .shutdown].contains(action) { try planAttachedRemovals() }
         return steps
+    }
+
+    /// With `remove_attached`: each attached volume of a container this plan removes, once no container that stays
+    /// mounts it, after the removals of those that do.
+    private mutating func planAttachedRemovals() throws {
+        var removed: [String: [String: Int]] = [:]  // client → container name → its remove step
+        for (i, step) in steps.enumerated() where step.kind == .container && step.action == .remove {
+            removed[step.client, default: [:]][step.name] = i
+        }
+        var planned = Set<String>()
+        for (i, step) in steps.enumerated() where step.kind == .container && step.action == .remove {
+            guard let map = maps[step.map], let config = graphs[step.map]?.configs[step.config],
+                let snapshot = snapshots[step.client]
+            else { continue }
+            for volume in config.attaches {
+                let name = map.volumeName(volume.name, parent: step.config)
+                guard snapshot.volumes.contains(name), planned.insert("\(step.client) \(name)").inserted else { continue }
+                let users = snapshot.containers.values.filter { $0.volumes.contains(name) }.map(\.name)
+                let gone = removed[step.client] ?? [:]
+                guard users.allSatisfy({ gone[$0] != nil }) else { continue }
+                var removal = PlanStep(
+                    client: step.client, item: MapItem(.volume, map: step.map, config: step.config, instance: volume.name),
+                    name: name, action: .remove, reason: "remove_attached", work: .removeVolume(volume: name))
+                removal.after = [i] + users.compactMap { gone[$0] }.filter { $0 != i }
+                steps.append(removal)
+            }
+        }
     }
 
     /// Before the first attached volume that will be prepared on a client, a pull of the core image if the client

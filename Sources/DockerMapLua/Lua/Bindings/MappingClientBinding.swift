@@ -345,6 +345,7 @@ enum MappingClientBinding {
             return b
         }
         if let b = try flag("remove_persistent") { options.removePersistent = b }
+        if let b = try flag("remove_attached") { options.removeAttached = b }
         if let b = try flag("restart_exec_commands") { options.restartExecCommands = b }
         if let b = try flag("pull_all_images") { options.pullAllImages = b }
         if let v = o["signal"] {
