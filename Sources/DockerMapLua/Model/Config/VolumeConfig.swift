@@ -20,13 +20,7 @@ public struct VolumeConfig: Equatable, Sendable {
             return (config, ["default_path"])
         case .dict(let entries):
             var present = Set<String>()
-            for (key, item) in entries {
-                guard let name = key.stringValue, fieldNames.contains(name) else {
-                    let text = key.scalarText ?? key.typeName
-                    r.fail(path.key(key), "unknown property" + (Suggest.nearest(text, fieldNames).map { " (did you mean \($0)?)" } ?? ""))
-                    continue
-                }
-                let p = path.key(name)
+            for (name, item, p) in r.properties(entries, path, known: fieldNames) {
                 present.insert(name)
                 switch name {
                 case "default_path": config.defaultPath = item.isNull ? nil : r.text(item, p)

@@ -152,6 +152,21 @@ struct InputReader {
         return out
     }
 
+    /// The entries of a configuration table whose keys are `known` properties, each with its place; an unknown
+    /// property is noted with the nearest name.
+    func properties(_ entries: [(key: InputValue, value: InputValue)], _ path: InputPath, known: [String])
+        -> [(name: String, value: InputValue, path: InputPath)]
+    {
+        entries.compactMap { key, item in
+            guard let name = key.stringValue, known.contains(name) else {
+                let text = key.scalarText ?? key.typeName
+                fail(path.key(key), "unknown property" + (Suggest.nearest(text, known).map { " (did you mean \($0)?)" } ?? ""))
+                return nil
+            }
+            return (name, item, path.key(name))
+        }
+    }
+
     /// Python's `bool(v) and v != 'rw'`: Docker-Map's read-only flag.
     static func readOnly(_ value: InputValue) -> Bool {
         value.isTruthy && value != .string("rw")
