@@ -256,7 +256,7 @@ enum MappingClientBinding {
         script.scriptPath = opts["script_path"]?.stringValue
         script.entrypoint = opts["entrypoint"]
         script.commandFormat = opts["command_format"]
-        script.waitTimeout = opts["wait_timeout"].flatMap { $0.intValue.map(Double.init) ?? ($0 == .null ? nil : Self.double($0)) }
+        script.waitTimeout = opts["wait_timeout"].flatMap(Self.double)
         if let dir = opts["container_script_dir"]?.stringValue { script.containerScriptDir = dir }
         if let b = opts["remove_existing_before"]?.boolValue { script.removeExistingBefore = b }
         if let b = opts["remove_created_after"]?.boolValue { script.removeCreatedAfter = b }
