@@ -102,6 +102,7 @@ enum MappingClientBinding {
         var single = false
         var clients: [String: ClientConfigBinding.ClientConfigObject] = [:]
         var defaults: [String: Value] = [:]
+        var chosenDefault: String?
         func addMaps(at index: Int32) throws {
             if let m = MapBinding.map(at: index, in: state) {
                 maps[m.name] = m
@@ -155,6 +156,11 @@ enum MappingClientBinding {
                 }
             }
             state.pop()
+            if state.rawField(1, "default_map") != LUA_TNIL {
+                guard let name = state.string(at: -1) else { throw DMapError(.usage, "mapping_client: 'default_map' must be a map name") }
+                chosenDefault = name
+            }
+            state.pop()
             if state.rawField(1, "options") != LUA_TNIL {
                 guard case .object(let o) = try state.value(at: -1, path: "mapping_client.options") else {
                     throw DMapError(.usage, "mapping_client: 'options' must be a table")
@@ -180,7 +186,10 @@ enum MappingClientBinding {
                     + "have" + Suggest.hint(name, clients.keys) + " (clients: \(clients.keys.sorted().joined(separator: ", ")))")
             }
         }
-        let defaultMap = maps.count == 1 || single ? maps.keys.first : nil
+        if let chosenDefault, maps[chosenDefault] == nil {
+            throw DMapError(.usage, "mapping_client: default_map: no map '\(chosenDefault)'" + Suggest.hint(chosenDefault, maps.keys))
+        }
+        let defaultMap = chosenDefault ?? (maps.count == 1 || single ? maps.keys.first : nil)
         state.pushRetained(MappingClientObject(maps: maps, defaultMap: defaultMap, clients: clients, defaults: defaults),
                            metatable: metatable)
         return 1
