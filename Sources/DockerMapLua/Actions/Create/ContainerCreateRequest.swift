@@ -26,10 +26,13 @@ public struct ContainerCreateRequest: Sendable {
     /// Throws a `usage` error for an unknown or abstract configuration or a wrong instance, and a `config` error
     /// for what the map cannot give (a host path missing for the instance, an interface without an address on the
     /// client, an unknown option in `create_options` or `host_config`).
-    public static func build(map: ContainerMap, config: String, instance: String?, client: ClientSettings) throws
-        -> ContainerCreateRequest
-    {
-        try CreateRequestBuilder(map: map, configName: config, instance: instance, client: client).build()
+    ///
+    /// `graph` is the map's dependency graph when the caller has one (a plan builds many requests from one map);
+    /// otherwise it is made here.
+    public static func build(
+        map: ContainerMap, config: String, instance: String?, client: ClientSettings, graph: DependencyGraph? = nil
+    ) throws -> ContainerCreateRequest {
+        try CreateRequestBuilder(map: map, configName: config, instance: instance, client: client, graph: graph).build()
     }
 }
 
@@ -45,7 +48,7 @@ struct CreateRequestBuilder {
     let path: InputPath
     let graph: DependencyGraph
 
-    init(map: ContainerMap, configName: String, instance: String?, client: ClientSettings) throws {
+    init(map: ContainerMap, configName: String, instance: String?, client: ClientSettings, graph: DependencyGraph?) throws {
         guard let config = map.extended(configName) else {
             throw DMapError(.usage, "unknown container configuration '\(configName)' in map '\(map.name)'"
                 + Suggest.hint(configName, map.containers.keys.filter { !map.containers[$0]!.isAbstract }))
@@ -68,7 +71,7 @@ struct CreateRequestBuilder {
         self.client = client
         cname = map.containerName(configName, instance: instance)
         path = InputPath(map.name).key("containers").key(configName)
-        graph = DependencyGraph(map)
+        self.graph = graph ?? DependencyGraph(map)
     }
 
     func fail(_ path: InputPath, _ message: String) -> DMapError {

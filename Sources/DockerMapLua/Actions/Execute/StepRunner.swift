@@ -51,7 +51,7 @@ struct StepRunner: Sendable {
         case .createNetwork(let body):
             guard case .object(let options) = body else { return .null }
             return try await client.createNetwork(options)
-        case .stop(let container, let timeout, _):
+        case .stop(let container, let timeout):
             // The engine stops with the container's own StopSignal (set at create from `stop_signal`), then
             // SIGKILL after `t` seconds: one request, where Docker-Map sent a kill and a wait.
             var options: [String: Value] = [:]

@@ -62,8 +62,8 @@ public enum StepWork: Sendable {
     /// chown/chmod through a short-lived container of `image` with the volume mounted.
     case prepareVolume(volume: String, script: String, image: String, timeout: Double?)
     case createNetwork(body: Value)
-    /// `stop` with `timeout`, or (a `signal` other than SIGTERM) `kill` with it and a wait of `timeout`.
-    case stop(container: String, timeout: Double?, signal: String?)
+    /// `stop` with `timeout`: the engine sends the container's own stop signal, then SIGKILL.
+    case stop(container: String, timeout: Double?)
     case kill(container: String, signal: String?)
     case removeContainer(container: String)
     case removeVolume(volume: String)

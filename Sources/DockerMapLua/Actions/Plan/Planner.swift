@@ -192,7 +192,8 @@ public struct Planner {
         let settings = clients[client] ?? ClientSettings(name: client)
         let persistentKept = (config.persistent ?? false) && !options.removePersistent
         func create() throws {
-            let request = try ContainerCreateRequest.build(map: map, config: item.config, instance: item.instance, client: settings)
+            let request = try ContainerCreateRequest.build(
+                map: map, config: item.config, instance: item.instance, client: settings, graph: graph)
             add(.create, "absent", .createContainer(name: name, body: request.body))
             for connect in request.connects {
                 add(.connect, "network \(connect.network)", .connect(container: name, network: connect.network, body: connect.body))
@@ -211,8 +212,7 @@ public struct Planner {
         }
         func stop(_ reason: String) throws {
             let timeout = config.stopTimeout ?? settings.stopTimeout
-            let signal = try config.stopSignal.map(ContainerMap.resolveText)
-            add(.stop, reason, .stop(container: name, timeout: timeout, signal: signal))
+            add(.stop, reason, .stop(container: name, timeout: timeout))
         }
         switch (action, existing) {
         case (.create, nil), (.startup, nil):

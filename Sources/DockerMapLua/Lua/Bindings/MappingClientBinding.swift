@@ -289,7 +289,8 @@ enum MappingClientBinding {
                     object: containerName, client: client)
             }
             let settings = mc.clients[client]?.settings ?? ClientSettings(name: client)
-            let request = try ContainerCreateRequest.build(map: map, config: target.config, instance: target.instance, client: settings)
+            let request = try ContainerCreateRequest.build(
+                map: map, config: target.config, instance: target.instance, client: settings, graph: graph)
             let timeout = graph.configs[target.config]?.stopTimeout ?? engines[client]!.client.configuration.timeout
             runs[client] = try ScriptRun(request: request, options: script, defaultTimeout: timeout)
         }
