@@ -35,6 +35,12 @@ public enum Value: Sendable, Hashable {
     }
 
     /// The boolean when this is a boolean, else `nil`.
+    /// The fields of an object, or `nil`.
+    public var objectValue: [String: Value]? {
+        if case .object(let fields) = self { return fields }
+        return nil
+    }
+
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil

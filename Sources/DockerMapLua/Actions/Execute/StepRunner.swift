@@ -67,6 +67,15 @@ struct StepRunner: Sendable {
         case .removeVolume(let volume):
             try await client.removeVolume(volume)
             return .null
+        case .disconnect(let container, let network):
+            try await client.disconnectContainer(container, fromNetwork: network, force: true)
+            return .string(network)
+        case .removeNetwork(let network):
+            try await client.removeNetwork(network)
+            return .null
+        case .updateContainer(let container, let body):
+            return try await client.call(EngineRequest(
+                "POST", DockerClient.path("/containers/{}/update", container), body: .json(body), object: container))
         }
     }
 

@@ -16,6 +16,10 @@ public struct EngineSnapshot: Sendable {
         public var networks: [String]
         /// The named volumes it mounts.
         public var volumes: [String] = []
+        /// `GET /containers/{id}/json`, read only when an update needs more than the listing has.
+        public var details: Value?
+        /// `GET /containers/{id}/top`, read only for running containers with exec commands to check.
+        public var processes: Value?
 
         /// Running as Docker-Map reads it (`State.Running`): paused and restarting containers count.
         public var isRunning: Bool { state == "running" || state == "restarting" || state == "paused" }
@@ -27,11 +31,21 @@ public struct EngineSnapshot: Sendable {
         public var id: String
         public var name: String
         public var driver: String
+        public var options: [String: String] = [:]
+        public var isInternal = false
+    }
+
+    public struct Volume: Sendable, Equatable {
+        public var name: String
+        public var driver: String
+        public var options: [String: String] = [:]
     }
 
     public var containers: [String: Container] = [:]
     public var networks: [String: Network] = [:]
     public var volumes: Set<String> = []
+    /// The volumes with their drivers and options.
+    public var volumeInfo: [String: Volume] = [:]
     /// `repository:tag` → image id.
     public var images: [String: String] = [:]
 
@@ -69,10 +83,15 @@ public struct EngineSnapshot: Sendable {
         }
         for item in try await networks.arrayValue {
             guard let name = item["Name"]?.stringValue, let id = item["Id"]?.stringValue else { continue }
-            snapshot.networks[name] = Network(id: id, name: name, driver: item["Driver"]?.stringValue ?? "")
+            snapshot.networks[name] = Network(
+                id: id, name: name, driver: item["Driver"]?.stringValue ?? "", options: strings(item["Options"]),
+                isInternal: item["Internal"]?.boolValue ?? false)
         }
         for item in try await volumes["Volumes"]?.arrayValue ?? [] {
-            if let name = item["Name"]?.stringValue { snapshot.volumes.insert(name) }
+            guard let name = item["Name"]?.stringValue else { continue }
+            snapshot.volumes.insert(name)
+            snapshot.volumeInfo[name] = Volume(
+                name: name, driver: item["Driver"]?.stringValue ?? "local", options: strings(item["Options"]))
         }
         for item in try await images.arrayValue {
             guard let id = item["Id"]?.stringValue else { continue }
@@ -83,6 +102,48 @@ public struct EngineSnapshot: Sendable {
         return snapshot
     }
 
+    /// Reads what a plan asked for beyond the listing: `inspect` (containers by name) and `top` (with `psArgs`),
+    /// concurrently. Containers that are gone meanwhile are skipped.
+    public mutating func observeDetails(
+        _ client: DockerClient, inspect: Set<String>, top: Set<String>, psArgs: String
+    ) async throws {
+        let found = try await withThrowingTaskGroup(of: (String, Bool, Value?).self) { group in
+            for name in inspect {
+                group.addTask { (name, true, try? await client.inspectContainer(name)) }
+            }
+            for name in top {
+                group.addTask {
+                    let reply = try? await client.call(EngineRequest(
+                        "GET", DockerClient.path("/containers/{}/top", name), query: [("ps_args", psArgs)], object: name))
+                    return (name, false, reply)
+                }
+            }
+            var out: [(String, Bool, Value?)] = []
+            for try await item in group { out.append(item) }
+            return out
+        }
+        for (name, isInspect, value) in found {
+            if isInspect { containers[name]?.details = value ?? .null } else { containers[name]?.processes = value ?? .null }
+        }
+    }
+
+    static func strings(_ v: Value?) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in v?.objectValue ?? [:] { if let s = v.stringValue { out[k] = s } }
+        return out
+    }
+
+    /// The id of the image `reference` names, if it is there. The engine lists Docker Hub's short names
+    /// (`busybox:latest`), never `docker.io/library/…`.
+    public func imageID(_ reference: String) -> String? {
+        if let id = images[reference] { return id }
+        if reference.contains("@") { return nil }
+        for prefix in ["docker.io/library/", "docker.io/", "index.docker.io/library/"] where reference.hasPrefix(prefix) {
+            if let id = images[String(reference.dropFirst(prefix.count))] { return id }
+        }
+        return nil
+    }
+
     /// `Exited (137) 5 seconds ago` → 137.
     static func exitCode(_ status: String?) -> Int? {
         guard let status, status.hasPrefix("Exited ("), let close = status.firstIndex(of: ")") else { return nil }
@@ -90,13 +151,5 @@ public struct EngineSnapshot: Sendable {
     }
 
     /// Whether `reference` (`repo:tag`, or `repo@digest`) is there.
-    public func hasImage(_ reference: String) -> Bool {
-        if images[reference] != nil { return true }
-        if reference.contains("@") { return false }
-        // The engine lists Docker Hub's short names (`busybox:latest`), never `docker.io/library/…`.
-        for prefix in ["docker.io/library/", "docker.io/", "index.docker.io/library/"] where reference.hasPrefix(prefix) {
-            if images[String(reference.dropFirst(prefix.count))] != nil { return true }
-        }
-        return false
-    }
+    public func hasImage(_ reference: String) -> Bool { imageID(reference) != nil }
 }

@@ -1,6 +1,6 @@
 /// The actions of a mapping client (contract section 5), and the order each walks the dependency graph in.
 public enum ActionKind: String, Sendable, CaseIterable {
-    case create, start, restart, stop, remove, startup, shutdown, kill
+    case create, start, restart, stop, remove, startup, shutdown, kill, update
     case pullImages = "pull_images"
 
     /// How the action walks the map: dependencies first, dependents first, or the targets alone.
@@ -9,7 +9,7 @@ public enum ActionKind: String, Sendable, CaseIterable {
     /// What the action's plan reads from a snapshot.
     public var observes: Set<EngineSnapshot.Part> {
         switch self {
-        case .create, .startup, .pullImages: return [.containers, .networks, .volumes, .images]
+        case .create, .startup, .pullImages, .update: return [.containers, .networks, .volumes, .images]
         case .remove, .shutdown: return [.containers, .volumes]
         case .start, .restart, .stop, .kill: return [.containers]
         }
@@ -17,7 +17,7 @@ public enum ActionKind: String, Sendable, CaseIterable {
 
     var traversal: Traversal {
         switch self {
-        case .create, .start, .startup, .pullImages: return .dependencies
+        case .create, .start, .startup, .pullImages, .update: return .dependencies
         case .stop, .remove, .shutdown: return .dependents
         case .restart, .kill: return .single
         }
@@ -41,6 +41,23 @@ public struct ActionOptions: Sendable {
     public var coreImage = "busybox:latest"
     /// Steps that may run at once on one client.
     public var parallel = 4
+
+    // `update` (Docker-Map's policy options of the same names).
+
+    /// Containers `update` makes again whatever their state (`force_update`): these, or every one with `forceAll`.
+    public var forceUpdate: Set<MapItem> = []
+    public var forceAll = false
+    /// `update` pulls every image on its path first, then compares image ids.
+    public var pullBeforeUpdate = false
+    /// `update` also makes persistent containers again when they differ from the map (by default it only warns).
+    public var updatePersistent = false
+    /// A limit the map no longer sets cannot be cleared in place; with this, `update` leaves it instead of making
+    /// the container again.
+    public var skipLimitReset = false
+    /// Exit codes after which a stopped container is made again rather than started.
+    public var nonrecoverableExitCodes: Set<Int> = [-127, -1]
+    /// How `update` looks for running exec commands: `full` (the exact command line), `partial` (contained), `none`.
+    public var checkExecCommands = ExecCheck.Mode.full
 
     public init() {}
 }

@@ -2,7 +2,7 @@
 /// of steps in a deterministic order; `after` names the steps (by index) that must be done first.
 public struct PlanStep: Sendable {
     public enum Action: String, Sendable {
-        case pull, create, connect, start, wait, exec, prepare, stop, kill, remove
+        case pull, create, connect, disconnect, start, wait, exec, prepare, stop, kill, remove, update
     }
 
     /// The client (host) by name: `__default__` or a key of the mapping client's `clients`.
@@ -67,4 +67,9 @@ public enum StepWork: Sendable {
     case kill(container: String, signal: String?)
     case removeContainer(container: String)
     case removeVolume(volume: String)
+    /// `POST /networks/{network}/disconnect`, forced (the container may be stopped).
+    case disconnect(container: String, network: String)
+    case removeNetwork(network: String)
+    /// `POST /containers/{container}/update`: limits and the restart policy, in place.
+    case updateContainer(container: String, body: Value)
 }

@@ -10,12 +10,22 @@ public struct Planner {
     public let snapshots: [String: EngineSnapshot]
     public let options: ActionOptions
 
-    private var graphs: [String: DependencyGraph] = [:]
-    private var steps: [PlanStep] = []
+    var graphs: [String: DependencyGraph] = [:]
+    var steps: [PlanStep] = []
     /// The last step planned for an item on a client, which later steps of items that need it come after.
-    private var last: [ClientItem: Int] = [:]
+    var last: [ClientItem: Int] = [:]
     /// Where the core image (for volume preparation) is pulled on a client that lacks it.
-    private var corePull: [String: Int] = [:]
+    var corePull: [String: Int] = [:]
+    /// What `update` found out while planning, and what it needs read before it can decide (see `UpdatePlanning`).
+    var update = UpdatePlanning()
+
+    /// Containers `update` needs inspected (client → names) before it can compare limits or endpoints; the caller
+    /// reads them (`EngineSnapshot.observeDetails`) and plans again.
+    public var detailsWanted: [String: Set<String>] { update.inspect }
+    /// Running containers whose processes `update` needs (`top`) to find exec commands that are not running.
+    public var processesWanted: [String: Set<String>] { update.top }
+    /// What `update` leaves alone though it differs (persistent containers, limits kept with `skip_limit_reset`).
+    public var warnings: [String] { update.warnings }
 
     struct ClientItem: Hashable {
         var client: String
@@ -43,6 +53,8 @@ public struct Planner {
         steps = []
         last = [:]
         corePull = [:]
+        update = UpdatePlanning()
+        if action == .update { try collectPathContainers(targets) }
         for (map, items) in try path(action, targets) {
             let graph = graphs[map.name]!
             for item in items {
@@ -94,7 +106,7 @@ public struct Planner {
     /// Before the first attached volume that will be prepared on a client, a pull of the core image if the client
     /// lacks it (and no other step pulls it already).
     private mutating func planCorePull(_ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ client: String) throws {
-        guard item.kind == .volume, [.create, .startup].contains(action), corePull[client] == nil,
+        guard item.kind == .volume, [.create, .startup, .update].contains(action), corePull[client] == nil,
             let snapshot = snapshots[client], !snapshot.volumes.contains(graphs[map.name]!.dockerName(item)),
             !snapshot.hasImage(options.coreImage),
             try preparation(map, parent: item.config, alias: item.instance ?? "", map.volumes[item.instance ?? ""] ?? VolumeConfig()) != nil
@@ -147,6 +159,7 @@ public struct Planner {
         _ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ graph: DependencyGraph, _ client: String,
         isTarget: Bool
     ) throws {
+        if action == .update { return try planUpdate(item, map, graph, client) }
         let snapshot = snapshots[client] ?? EngineSnapshot()
         let name = graph.dockerName(item)
         func add(_ a: PlanStep.Action, _ reason: String, _ work: StepWork) {
@@ -169,17 +182,25 @@ public struct Planner {
             add(.create, "absent", .createNetwork(body: try NetworkCreateRequest.build(map: map, network: item.config).body))
         case .volume:
             guard [.create, .startup].contains(action), !snapshot.volumes.contains(name) else { return }
-            let alias = item.instance ?? ""
-            let volume = map.volumes[alias] ?? VolumeConfig()
-            add(.create, "absent", .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body))
-            if let script = try preparation(map, parent: item.config, alias: alias, volume) {
-                add(.prepare, "owner and mode", .prepareVolume(
-                    volume: name, script: script, image: options.coreImage, timeout: clients[client]?.waitTimeout))
-                // The preparation runs in the core image, pulled once per client (before this item) if missing.
-                if let pull = corePull[client] { steps[steps.count - 1].after.append(pull) }
-            }
+            try planVolumeCreate(item, map, client, name, reason: "absent")
         case .container:
             try planContainer(action, item, map, graph, client, snapshot.containers[name], name, isTarget: isTarget, add)
+        }
+    }
+
+    /// Creates an attached volume and, when it has an owner or mode, prepares it.
+    mutating func planVolumeCreate(_ item: MapItem, _ map: ContainerMap, _ client: String, _ name: String, reason: String) throws {
+        let alias = item.instance ?? ""
+        let volume = map.volumes[alias] ?? VolumeConfig()
+        steps.append(PlanStep(
+            client: client, item: item, name: name, action: .create, reason: reason,
+            work: .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body)))
+        if let script = try preparation(map, parent: item.config, alias: alias, volume) {
+            steps.append(PlanStep(
+                client: client, item: item, name: name, action: .prepare, reason: "owner and mode",
+                work: .prepareVolume(volume: name, script: script, image: options.coreImage, timeout: clients[client]?.waitTimeout)))
+            // The preparation runs in the core image, pulled once per client (before this item) if missing.
+            if let pull = corePull[client] { steps[steps.count - 1].after.append(pull) }
         }
     }
 
@@ -194,7 +215,7 @@ public struct Planner {
         func create() throws {
             let request = try ContainerCreateRequest.build(
                 map: map, config: item.config, instance: item.instance, client: settings, graph: graph)
-            add(.create, "absent", .createContainer(name: name, body: request.body))
+            add(.create, "absent", .createContainer(name: name, body: request.withSpecLabel().body))
             for connect in request.connects {
                 add(.connect, "network \(connect.network)", .connect(container: name, network: connect.network, body: connect.body))
             }

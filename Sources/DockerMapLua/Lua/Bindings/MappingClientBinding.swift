@@ -203,7 +203,7 @@ enum MappingClientBinding {
         let names = try targetNames(call, 2)
         var opts = mc.defaults
         for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys) { opts[k] = v }
-        let options = try actionOptions(opts)
+        var options = try actionOptions(opts)
         let instances: [String]? = try opts["instances"].map { v in
             if let s = v.stringValue { return [s] }
             guard case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) else {
@@ -221,25 +221,136 @@ enum MappingClientBinding {
         }
         let engines = try engines(mc, clientNames)
         let parts = action.observes
-        let snapshots = try blockingAwait { try await ActionRun.observe(engines, parts: parts) }
+        var snapshots = try blockingAwait { try await ActionRun.observe(engines, parts: parts) }
+        if action == .update { try updateOptions(opts, mc, into: &options) }
 
         // Plan, here on the Lua thread.
-        var planner = Planner(
-            maps: mc.maps, clients: mc.clients.mapValues(\.settings), snapshots: snapshots, options: options)
-        let steps = try planner.plan(action, targets)
+        let settings = mc.clients.mapValues(\.settings)
+        let logger = context.logger
+        var plan = try Self.plan(action, targets, mc, settings, options, engines, &snapshots)
         if planOnly {
-            call.state.push(.array(steps.map(\.value)))
+            for warning in plan.warnings { logger.warning("\(warning)") }
+            call.state.push(.array(plan.steps.map(\.value)))
             return 1
         }
 
-        // Execute.
-        let logger = context.logger
+        // Execute. An update pulls first, then compares image ids with what it pulled.
         let label = action.rawValue
-        let results = try blockingAwait {
-            try await ActionRun.execute(steps, on: engines, parallel: options.parallel, label: label, logger: logger)
+        var results: [Value] = []
+        if action == .update, plan.steps.contains(where: { $0.action == .pull }) {
+            let pulls = plan.steps.filter { $0.action == .pull }.map { step in
+                var step = step
+                step.after = []
+                return step
+            }
+            let parallel = options.parallel
+            results += try blockingAwait {
+                try await ActionRun.execute(pulls, on: engines, parallel: parallel, label: label, logger: logger)
+            }
+            let images = try blockingAwait { try await ActionRun.observe(engines, parts: [.images]) }
+            for (client, snapshot) in images { snapshots[client]?.images = snapshot.images }
+            options.pullBeforeUpdate = false
+            plan = try Self.plan(action, targets, mc, settings, options, engines, &snapshots)
+            plan.steps = Self.withoutPulls(plan.steps)
+        }
+        for warning in plan.warnings { logger.warning("\(warning)") }
+        let steps = plan.steps
+        let parallel = options.parallel
+        do {
+            results += try blockingAwait {
+                try await ActionRun.execute(steps, on: engines, parallel: parallel, label: label, logger: logger)
+            }
+        } catch var error as DMapError where !results.isEmpty {
+            error.results = results + (error.results ?? [])
+            throw error
         }
         call.state.push(.array(results))
         return 1
+    }
+
+    /// Plans `action`; for `update`, reads what the planner asks for beyond the listings (inspect, top) and plans
+    /// again with it.
+    static func plan(
+        _ action: ActionKind, _ targets: [ActionTarget], _ mc: MappingClientObject, _ settings: [String: ClientSettings],
+        _ options: ActionOptions, _ engines: [String: ActionRun.Engine], _ snapshots: inout [String: EngineSnapshot]
+    ) throws -> (steps: [PlanStep], warnings: [String]) {
+        var planner = Planner(maps: mc.maps, clients: settings, snapshots: snapshots, options: options)
+        var steps = try planner.plan(action, targets)
+        var rounds = 0
+        while rounds < 2, !planner.detailsWanted.isEmpty || !planner.processesWanted.isEmpty {
+            rounds += 1
+            let inspect = planner.detailsWanted, top = planner.processesWanted, current = snapshots
+            snapshots = try blockingAwait {
+                try await withThrowingTaskGroup(of: (String, EngineSnapshot).self) { group in
+                    for (client, engine) in engines {
+                        guard var snapshot = current[client] else { continue }
+                        let names = inspect[client] ?? [], running = top[client] ?? []
+                        group.addTask {
+                            try await snapshot.observeDetails(engine.client, inspect: names, top: running, psArgs: ExecCheck.psArgs)
+                            return (client, snapshot)
+                        }
+                    }
+                    var out = current
+                    for try await (client, snapshot) in group { out[client] = snapshot }
+                    return out
+                }
+            }
+            planner = Planner(maps: mc.maps, clients: settings, snapshots: snapshots, options: options)
+            steps = try planner.plan(action, targets)
+        }
+        return (steps, planner.warnings)
+    }
+
+    /// `steps` without its pulls, the `after` indices renumbered.
+    static func withoutPulls(_ steps: [PlanStep]) -> [PlanStep] {
+        var index: [Int: Int] = [:]
+        var out: [PlanStep] = []
+        for (i, step) in steps.enumerated() where step.action != .pull {
+            index[i] = out.count
+            out.append(step)
+        }
+        return out.map { step in
+            var step = step
+            step.after = step.after.compactMap { index[$0] }
+            return step
+        }
+    }
+
+    /// The options only `update` reads.
+    static func updateOptions(_ o: [String: Value], _ mc: MappingClientObject, into options: inout ActionOptions) throws {
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = o[key] else { return nil }
+            guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
+            return b
+        }
+        if let b = try flag("pull_before_update") { options.pullBeforeUpdate = b }
+        if let b = try flag("update_persistent") { options.updatePersistent = b }
+        if let b = try flag("skip_limit_reset") { options.skipLimitReset = b }
+        switch o["force_update"] {
+        case nil, .null?, .bool(false)?: break
+        case .bool(true)?: options.forceAll = true
+        case let v?:
+            let names: [String]
+            if let s = v.stringValue { names = [s] }
+            else if case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) { names = items.compactMap(\.stringValue) }
+            else { throw DMapError(.usage, "option 'force_update' must be true, a container name or a list of them") }
+            let targets = try ActionTargets.resolve(names, maps: mc.maps, defaultMap: mc.defaultMap)
+            options.forceUpdate = Set(targets.map(\.item))
+        }
+        if let v = o["nonrecoverable_exit_codes"] {
+            guard case .array(let items) = v, items.allSatisfy({ $0.intValue != nil }) else {
+                throw DMapError(.usage, "option 'nonrecoverable_exit_codes' must be a list of exit codes")
+            }
+            options.nonrecoverableExitCodes = Set(items.compactMap { $0.intValue.map { Int($0) } })
+        }
+        switch o["check_exec_commands"] {
+        case nil, .null?, .bool(true)?: break
+        case .bool(false)?: options.checkExecCommands = .none
+        case .string(let s)? where ExecCheck.Mode(rawValue: s) != nil: options.checkExecCommands = ExecCheck.Mode(rawValue: s)!
+        case let v?:
+            throw DMapError(.usage, "option 'check_exec_commands' must be \"full\", \"partial\", \"none\" or a boolean, got "
+                + (v.stringValue.map { "'\($0)'" } ?? v.typeName))
+        }
     }
 
     static let scriptKeys: Set<String> = [
