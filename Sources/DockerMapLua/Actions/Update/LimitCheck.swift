@@ -31,7 +31,7 @@ struct LimitCheck: Equatable {
             }
         }
         // The engine refuses a memory limit above the current swap limit unless the swap limit comes along.
-        if update["Memory"] != nil, update["MemorySwap"] == nil, let swap = wanted["MemorySwap"] {
+        if update["Memory"] != nil, update["MemorySwap"] == nil, let swap = Self.significant(wanted["MemorySwap"]) {
             update["MemorySwap"] = swap
         }
     }

@@ -29,7 +29,7 @@ enum SpecDiff {
     }
 
     private static func label(_ path: [String]) -> String {
-        path.map { names[$0] ?? $0 }.joined(separator: " ")
+        path.filter { $0 != "HostConfig" }.map { names[$0] ?? $0 }.joined(separator: " ")
     }
 
     private static func diff(_ old: Value?, _ new: Value?, path: [String], into out: inout [String]) {
@@ -44,9 +44,9 @@ enum SpecDiff {
             for key in Set(a.keys).union(b.keys).sorted() {
                 diff(a[key], b[key], path: path + [key], into: &out)
             }
-        case (.object(let a)?, nil):
+        case (.object(let a)?, nil) where !a.isEmpty:
             for key in a.keys.sorted() { diff(a[key], nil, path: path + [key], into: &out) }
-        case (nil, .object(let b)?):
+        case (nil, .object(let b)?) where !b.isEmpty:
             for key in b.keys.sorted() { diff(nil, b[key], path: path + [key], into: &out) }
         case (.array(let a)?, .array(let b)?) where a.allSatisfy(isScalar) && b.allSatisfy(isScalar):
             let added = b.filter { !a.contains($0) }.map(text)
@@ -57,10 +57,14 @@ enum SpecDiff {
             out.append("\(label(path)) " + (parts.isEmpty ? "reordered" : parts.joined(separator: " ")))
         default:
             let name = path.first == "Labels" ? "label \(path.dropFirst().joined(separator: "."))" : label(path)
-            if old == nil { out.append("\(name) added") }
-            else if new == nil { out.append("\(name) removed") }
-            else if let o = old, let n = new, isScalar(o), isScalar(n) { out.append("\(name) \(text(o)) -> \(text(n))") }
-            else { out.append("\(name) changed") }
+            switch (old, new) {
+            case (let o?, let n?) where isScalar(o) && isScalar(n): out.append("\(name) \(text(o)) -> \(text(n))")
+            case (nil, let n?) where isScalar(n): out.append("\(name) unset -> \(text(n))")
+            case (let o?, nil) where isScalar(o): out.append("\(name) \(text(o)) -> unset")
+            case (nil, _): out.append("\(name) added")
+            case (_, nil): out.append("\(name) removed")
+            default: out.append("\(name) changed")
+            }
         }
     }
 

@@ -79,13 +79,21 @@ extension Planner {
         guard !reasons.isEmpty else { return }
         let reason = reasons.joined(separator: "; ")
         // Everything connected leaves first; the map's containers join again when they are planned.
-        for c in snapshot.containers.values.filter({ $0.networks.contains(name) }).sorted(by: { $0.name < $1.name }) {
+        let connected = snapshot.containers.values.filter { $0.networks.contains(name) }.sorted { $0.name < $1.name }
+        for c in connected {
             add(client, containerItem(c, map), c.name, .disconnect, "network \(name) is made again (\(reason))",
                 .disconnect(container: c.name, network: name))
         }
         add(client, item, name, .remove, reason, .removeNetwork(network: name))
         add(client, item, name, .create, reason, .createNetwork(body: body))
         update.recreatedNetworks.insert(key(client, name))
+        // Containers this update does not cover join again as they were (their recorded endpoint, if any); the
+        // others join when they are planned.
+        for c in connected where !(update.pathContainers[client]?.contains(c.name) ?? false) {
+            let endpoint = c.labels[ContainerSpec.label].flatMap(ContainerSpec.init(labelText:))?.endpoints[name] ?? .object([:])
+            add(client, containerItem(c, map), c.name, .connect, "network \(name) made again",
+                .connect(container: c.name, network: name, body: ["Container": .string(c.name), "EndpointConfig": endpoint]))
+        }
     }
 
     private mutating func updateVolume(
