@@ -153,6 +153,28 @@ struct UpdatePlannerTests {
                                                       "labels": ["team": "a"]] } == "label team unset -> a")
     }
 
+    @Test("Secret values stay out of the label and are compared with the container's environment")
+    func secrets() throws {
+        let map = Self.changed("app") {
+            $0["create_options"] = ["environment": ["MODE": "prod", "API_TOKEN": "t1"], "command": "sleep 300"]
+        }
+        var engine = Self.engine(after: try plan(.startup, ["__all__"], map: map, EngineSnapshot()).steps)
+        let label = try #require(engine.containers["m.app.a"]?.labels[ContainerSpec.label])
+        #expect(!label.contains("t1") && label.contains("API_TOKEN=(hidden)"))
+        var none = ActionOptions()
+        none.checkExecCommands = .none
+        let first = try plan(.update, ["app.a"], map: map, engine, none)
+        #expect(first.steps.isEmpty && first.planner.detailsWanted[ContainerMap.defaultClientName] == ["m.app.a"])
+        engine.containers["m.app.a"]?.details = ["Config": ["Env": ["MODE=prod", "API_TOKEN=t1", "PATH=/bin"]]]
+        #expect(try plan(.update, ["app.a"], map: map, engine, none).steps.isEmpty)
+        let rotated = Self.changed("app") {
+            $0["create_options"] = ["environment": ["MODE": "prod", "API_TOKEN": "t2"], "command": "sleep 300"]
+        }
+        let steps = try plan(.update, ["app.a"], map: rotated, engine, none).steps
+        #expect(steps.first?.reason == "env API_TOKEN changed")
+        #expect(!steps.map(\.reason).joined().contains("t2"))
+    }
+
     @Test("A new image id under the configured tag recreates; a persistent container only with update_persistent")
     func image() throws {
         var engine = try startedEngine()

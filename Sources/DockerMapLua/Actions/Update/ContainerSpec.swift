@@ -49,12 +49,34 @@ public struct ContainerSpec: Sendable, Equatable {
             labels[Self.label] = nil
             fields["Labels"] = .object(labels)
         }
+        // Values of secret-looking variables stay out of the label (`docker ps` shows labels); update compares
+        // them with the container's environment instead.
+        if case .array(let env)? = fields["Env"] {
+            fields["Env"] = .array(env.map { item in
+                guard let s = item.stringValue, let (key, _) = Self.variable(s), SpecDiff.isSecret(key) else { return item }
+                return .string(key + "=" + Self.hidden)
+            })
+        }
         var limits: [String: Value] = [:]
         if case .object(var host)? = fields["HostConfig"] {
             for key in Self.limitKeys { if let v = host.removeValue(forKey: key) { limits[key] = v } }
             fields["HostConfig"] = .object(host)
         }
         self.init(create: .object(fields), limits: limits, endpoints: endpoints)
+    }
+
+    /// What a secret value reads as in the label.
+    static let hidden = "(hidden)"
+
+    /// `KEY=value` → (`KEY`, `value`).
+    static func variable(_ s: String) -> (String, String)? {
+        guard let eq = s.firstIndex(of: "=") else { return nil }
+        return (String(s[..<eq]), String(s[s.index(after: eq)...]))
+    }
+
+    /// The secret-looking variables of a create request's environment, with their values.
+    static func secrets(_ body: Value) -> [(String, String)] {
+        (body["Env"]?.arrayValue ?? []).compactMap(\.stringValue).compactMap(variable).filter { SpecDiff.isSecret($0.0) }
     }
 
     /// The label's text.

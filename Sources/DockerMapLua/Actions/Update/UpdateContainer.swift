@@ -47,6 +47,17 @@ extension Planner {
             if let old, old.create != spec.create {
                 changes += SpecDiff.reasons(old: old.create, new: spec.create)
             }
+            // Secret values are not in the label: they are compared with the container's environment.
+            let secrets = ContainerSpec.secrets(request.body)
+            if !secrets.isEmpty {
+                if let details = c.details, details != .null {
+                    let env = Dictionary((details["Config"]?["Env"]?.arrayValue ?? []).compactMap(\.stringValue)
+                        .compactMap(ContainerSpec.variable), uniquingKeysWith: { _, last in last })
+                    for (key, value) in secrets where env[key] != value { changes.append("env \(key) changed") }
+                } else if c.details == nil {
+                    update.inspect[client, default: []].insert(name)
+                }
+            }
             if case .container(let other, let instance)? = config.networkMode {
                 let target = graph.dockerName(MapItem(.container, map: map.name, config: other, instance: instance))
                 if update.recreated.contains(key(client, target)) {
