@@ -184,7 +184,7 @@ public struct Planner {
             guard [.create, .startup].contains(action), !snapshot.volumes.contains(name) else { return }
             try planVolumeCreate(item, map, client, name, reason: "absent")
         case .container:
-            try planContainer(action, item, map, graph, client, snapshot.containers[name], name, isTarget: isTarget, add)
+            try planContainer(action, item, map, graph, client, snapshot.containers[name], name, isTarget: isTarget)
         }
     }
 
@@ -204,63 +204,37 @@ public struct Planner {
         }
     }
 
-    private func planContainer(
+    private mutating func planContainer(
         _ action: ActionKind, _ item: MapItem, _ map: ContainerMap, _ graph: DependencyGraph, _ client: String,
-        _ existing: EngineSnapshot.Container?, _ name: String, isTarget: Bool,
-        _ add: (PlanStep.Action, String, StepWork) -> Void
+        _ existing: EngineSnapshot.Container?, _ name: String, isTarget: Bool
     ) throws {
         guard let config = graph.configs[item.config] else { return }
         let settings = clients[client] ?? ClientSettings(name: client)
         let persistentKept = (config.persistent ?? false) && !options.removePersistent
-        func create() throws {
-            let request = try ContainerCreateRequest.build(
-                map: map, config: item.config, instance: item.instance, client: settings, graph: graph)
-            add(.create, "absent", .createContainer(name: name, body: request.withSpecLabel().body))
-            for connect in request.connects {
-                add(.connect, "network \(connect.network)", .connect(container: name, network: connect.network, body: connect.body))
-            }
-        }
-        func start(_ reason: String, initial: Bool) throws {
-            add(.start, reason, .start(container: name, delay: config.startDelay))
-            if let wait = config.wait {
-                add(.wait, wait.state.rawValue, .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
-            }
-            let commands = config.execCommands.filter { initial || $0.policy == .restart }
-            if !commands.isEmpty {
-                let bodies = try commands.map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
-                add(.exec, initial ? "started for the first time" : "started", .exec(container: name, commands: bodies))
-            }
-        }
-        func stop(_ reason: String) throws {
-            let timeout = config.stopTimeout ?? settings.stopTimeout
-            add(.stop, reason, .stop(container: name, timeout: timeout))
-        }
+        let stopTimeout = config.stopTimeout ?? settings.stopTimeout
         switch (action, existing) {
         case (.create, nil), (.startup, nil):
-            try create()
-            if action == .startup { try start("created", initial: true) }
+            let request = try ContainerCreateRequest.build(
+                map: map, config: item.config, instance: item.instance, client: settings, graph: graph)
+            appendCreate(item, client, name, request, reason: "absent")
+            if action == .startup { try appendStart(item, map, config, client, name, initial: true, reason: "created") }
         case (.start, let c?) where !c.isRunning, (.startup, let c?) where !c.isRunning:
-            try start(c.isInitial ? "created, never started" : "stopped", initial: c.isInitial)
+            try appendStart(item, map, config, client, name, initial: c.isInitial,
+                            reason: c.isInitial ? "created, never started" : "stopped")
         case (.restart, let c?) where !c.isInitial:
-            if c.isRunning { try stop("restart") }
-            add(.start, "restart", .start(container: name, delay: config.startDelay))
-            if let wait = config.wait {
-                add(.wait, wait.state.rawValue, .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
-            }
-            if options.restartExecCommands {
-                let bodies = try config.execCommands.filter { $0.policy == .restart }
-                    .map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
-                if !bodies.isEmpty { add(.exec, "restart_exec_commands", .exec(container: name, commands: bodies)) }
-            }
+            if c.isRunning { add(client, item, name, .stop, "restart", .stop(container: name, timeout: stopTimeout)) }
+            // Exec commands again only when asked.
+            try appendStart(item, map, config, client, name, initial: false, reason: "restart",
+                            runExec: options.restartExecCommands, execReason: "restart_exec_commands")
         case (.stop, let c?) where c.isRunning:
-            try stop("running")
+            add(client, item, name, .stop, "running", .stop(container: name, timeout: stopTimeout))
         case (.remove, let c?) where !c.isRunning && !persistentKept:
-            add(.remove, c.isInitial ? "created" : "stopped", .removeContainer(container: name))
+            add(client, item, name, .remove, c.isInitial ? "created" : "stopped", .removeContainer(container: name))
         case (.shutdown, let c?) where !persistentKept:
-            if c.isRunning { try stop("shutdown") }
-            add(.remove, "shutdown", .removeContainer(container: name))
+            if c.isRunning { add(client, item, name, .stop, "shutdown", .stop(container: name, timeout: stopTimeout)) }
+            add(client, item, name, .remove, "shutdown", .removeContainer(container: name))
         case (.kill, let c?) where c.isRunning:
-            add(.kill, "running", .kill(container: name, signal: options.signal))
+            add(client, item, name, .kill, "running", .kill(container: name, signal: options.signal))
         default:
             break
         }

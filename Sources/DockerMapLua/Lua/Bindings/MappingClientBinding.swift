@@ -318,11 +318,7 @@ enum MappingClientBinding {
 
     /// The options only `update` reads.
     static func updateOptions(_ o: [String: Value], _ mc: MappingClientObject, into options: inout ActionOptions) throws {
-        func flag(_ key: String) throws -> Bool? {
-            guard let v = o[key] else { return nil }
-            guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
-            return b
-        }
+        func flag(_ key: String) throws -> Bool? { try Self.flag(o, key) }
         if let b = try flag("pull_before_update") { options.pullBeforeUpdate = b }
         if let b = try flag("update_persistent") { options.updatePersistent = b }
         if let b = try flag("skip_limit_reset") { options.skipLimitReset = b }
@@ -458,13 +454,16 @@ enum MappingClientBinding {
         return items.compactMap(\.stringValue)
     }
 
+    /// A boolean option, or `nil` when it is not given.
+    static func flag(_ o: [String: Value], _ key: String) throws -> Bool? {
+        guard let v = o[key] else { return nil }
+        guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
+        return b
+    }
+
     static func actionOptions(_ o: [String: Value]) throws -> ActionOptions {
         var options = ActionOptions()
-        func flag(_ key: String) throws -> Bool? {
-            guard let v = o[key] else { return nil }
-            guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
-            return b
-        }
+        func flag(_ key: String) throws -> Bool? { try Self.flag(o, key) }
         if let b = try flag("remove_persistent") { options.removePersistent = b }
         if let b = try flag("remove_attached") { options.removeAttached = b }
         if let b = try flag("restart_exec_commands") { options.restartExecCommands = b }
