@@ -28,8 +28,9 @@ enum SpecDiff {
         return secretWords.contains { upper.contains($0) }
     }
 
+    /// The readable name of a field (`HostConfig` left out: `binds`, not `HostConfig binds`).
     private static func label(_ path: [String]) -> String {
-        path.map { names[$0] ?? $0 }.joined(separator: " ")
+        path.filter { $0 != "HostConfig" }.map { names[$0] ?? $0 }.joined(separator: " ")
     }
 
     private static func diff(_ old: Value?, _ new: Value?, path: [String], into out: inout [String]) {
@@ -44,9 +45,10 @@ enum SpecDiff {
             for key in Set(a.keys).union(b.keys).sorted() {
                 diff(a[key], b[key], path: path + [key], into: &out)
             }
-        case (.object(let a)?, nil):
+        // An empty object (an exposed port, a volume: `{"9090/tcp": {}}`) is a change of its own.
+        case (.object(let a)?, nil) where !a.isEmpty:
             for key in a.keys.sorted() { diff(a[key], nil, path: path + [key], into: &out) }
-        case (nil, .object(let b)?):
+        case (nil, .object(let b)?) where !b.isEmpty:
             for key in b.keys.sorted() { diff(nil, b[key], path: path + [key], into: &out) }
         case (.array(let a)?, .array(let b)?) where a.allSatisfy(isScalar) && b.allSatisfy(isScalar):
             let added = b.filter { !a.contains($0) }.map(text)
