@@ -6,7 +6,7 @@ import DockerMapLua
 /// and after an update.
 ///
 /// * `BASE`: `db`; `app`, linked to `db`; `web`, linked to `app` (each `sleep 300`, stopped with SIGKILL).
-/// * `client(changes)`: a mapping client of `BASE` with `changes` (`{ config = { field = value } }`; `false`
+/// * `client(changes[, docker])`: a mapping client (of `docker`, else the default client) of `BASE` with `changes` (`{ config = { field = value } }`; `false`
 ///   removes a field; another name adds a configuration, or the map's `networks` / `volumes`).
 /// * `NAMES`: the containers the test follows (default `db`, `app`, `web`), by configuration name.
 /// * `ids()`, `starts()`: their container ids and `State.StartedAt`, by name (`nil` when absent).
@@ -28,7 +28,7 @@ enum UpdateHarness {
           web = { image = "busybox:latest", links = { "app" }, stop_signal = "SIGKILL", create_options = { command = "sleep 300" } },
         }
         NAMES = { "db", "app", "web" }
-        function client(changes)
+        function client(changes, docker)
           local def = copy(BASE)
           for name, fields in pairs(changes or {}) do
             def[name] = def[name] or {}
@@ -36,7 +36,7 @@ enum UpdateHarness {
               if v == false then def[name][k] = nil else def[name][k] = copy(v) end
             end
           end
-          return dmap.mapping_client(dmap.map(M, def))
+          return dmap.mapping_client(dmap.map(M, def), docker)
         end
         local function each(f)
           local out = {}
@@ -69,12 +69,14 @@ enum UpdateHarness {
 
         """
 
-    /// Runs `setup` (Lua), brings up `target` of the map `client(from)`, runs `before` (Lua), then plans and runs `update` of `target`
-    /// for the map `client(to)` with `options`, and updates once more (with `againOptions`, else `options`).
+    /// Runs `setup` (Lua), brings up `target` of the map `client(from)`, runs `before` (Lua), then plans and runs
+    /// `update` of `target` for the map `client(to)` with `options`, and updates once more (with `againOptions`, else
+    /// `options`).
     ///
-    /// Reports `plan` (as `planned`), `planChanged` (ids and start times the plan changed: empty), `steps` (as `lines`), `recreated` and `restarted` (`changed` of ids and start
-    /// times), `states`, `again` (the second update's steps, `; `-joined: empty when there were none), and `check`,
-    /// the Lua expression `check` evaluated after the first update.
+    /// Reports `plan` (as `planned`), `planChanged` (ids and start times the plan changed: empty), `steps` (as
+    /// `lines`), `recreated` and `restarted` (`changed` of ids and start times), `states`, `again` (the second
+    /// update's steps, `; `-joined: empty when there were none), and `check`, the Lua expression `check` evaluated
+    /// after the first update.
     @discardableResult
     static func change(
         _ prefix: String, from: String = "{}", to: String, target: String = "web", options: String = "{}",
