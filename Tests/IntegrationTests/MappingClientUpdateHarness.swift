@@ -110,8 +110,5 @@ enum UpdateHarness {
     /// The strings of a reported list.
     static func strings(_ v: Value?) -> [String] { (v?.arrayValue ?? []).compactMap(\.stringValue) }
 
-    /// Planned steps without their reasons.
-    static func heads(_ plan: [String]) -> [String] { plan.map { String($0.prefix { $0 != ":" }) } }
-
     static let allRunning = "db=running app=running web=running"
 }
