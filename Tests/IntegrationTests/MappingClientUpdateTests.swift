@@ -237,14 +237,14 @@ struct MappingClientUpdateTests {
 
     /// Kills the exec command `sleep 1000` of app (once it runs).
     static let killSleep = #"""
-        assert(sh(d, M .. ".app", "for i in $(seq 50); do ps | grep -q '[s]leep 1000' && break; sleep 0.1; done; "
+        assert(sh(d, M .. ".app", "for i in $(seq 100); do ps | grep -q '[s]leep 1000' && break; sleep 0.1; done; "
           .. "set -- $(ps | grep '[s]leep 1000'); kill $1") == 0)
         """#
 
     @Test("an exec command that no longer runs is run again; the initial one is not")
     func missingExecCommand() async throws {
         let r = try await U.change("upd-exec", from: Self.exec, to: Self.exec, before: Self.killSleep,
-            check: #"{ (sh(d, M .. ".app", "for i in $(seq 50); do ps | grep -q '[s]leep 1000' && exit 0; sleep 0.1; done; exit 1")), select(2, sh(d, M .. ".app", "cat /tmp/initial")) }"#)
+            check: #"{ (sh(d, M .. ".app", "for i in $(seq 100); do ps | grep -q '[s]leep 1000' && exit 0; sleep 0.1; done; exit 1")), select(2, sh(d, M .. ".app", "cat /tmp/initial")) }"#)
         #expect(r["plan"] == ["exec container M.app: not running: sleep 1000"])
         #expect(r["check"] == [0, "x\n"], "sleep 1000 runs again; the initial command ran once")
         expectUpdate(r, recreated: "", restarted: "")

@@ -20,7 +20,7 @@ struct MappingClientWaitTests {
             db = { image = "busybox:latest", stop_signal = "SIGKILL",
                    create_options = { command = { "sh", "-c", cmd }, environment = { MODE = dbEnv or "a" } },
                    healthcheck = { test = { "CMD-SHELL", FIRST_PASS }, interval = "500ms",
-                                   timeout = "2s", retries = 100 },
+                                   timeout = "5s", retries = 100 },
                    wait = { "healthy", timeout = timeout or 30 } },
             app = { image = "busybox:latest", links = { "db" }, stop_signal = "SIGKILL",
                     create_options = { command = { "sh", "-c", "cut -d' ' -f1 /proc/uptime > /tmp/start; sleep 300" },
@@ -62,7 +62,7 @@ struct MappingClientWaitTests {
     @Test("startup: a dependency never healthy within its timeout fails the action; the dependent is not made")
     func startupHealthTimeout() async throws {
         let r = try await H.run(H.mapName("wait-upfail"), Self.map + """
-            local mc = dmap.mapping_client(def(false, nil, nil, 3))
+            local mc = dmap.mapping_client(def(false, nil, nil, 6))
             local ok, e = pcall(mc.startup, mc, "app")
             local f = failure(e)
             f.ok = ok
@@ -73,7 +73,7 @@ struct MappingClientWaitTests {
         #expect(r["object"] == "M.db")
         let message = try #require(r["message"]?.stringValue)
         #expect(message.contains("wait container M.db"), "\(message)")
-        #expect(message.contains("M.db was not healthy after 3 s; last health check: check"), "\(message)")
+        #expect(message.contains("M.db was not healthy after 6 s; last health check: check"), "\(message)")
         #expect(r["cause"]?.stringValue?.hasPrefix("timeout: ") == true, "\(String(describing: r["cause"]))")
         #expect(r["app"] == "absent")
         #expect(r["results"] == ["create container M.db", "start container M.db"])
@@ -105,7 +105,7 @@ struct MappingClientWaitTests {
         let r = try await H.run(H.mapName("wait-updfail"), Self.map + """
             dmap.mapping_client(def(true)):startup("app")
             local app0 = d:inspect_container(M .. ".app").Id
-            local mc = dmap.mapping_client(def(false, "b", "b", 3))
+            local mc = dmap.mapping_client(def(false, "b", "b", 6))
             local ok, e = pcall(mc.update, mc, "app")
             local f = failure(e)
             f.ok = ok
@@ -117,7 +117,7 @@ struct MappingClientWaitTests {
         #expect(r["kind"] == "action")
         let message = try #require(r["message"]?.stringValue)
         #expect(message.hasPrefix("update: wait container M.db"), "\(message)")
-        #expect(message.contains("M.db was not healthy after 3 s; last health check: check"), "\(message)")
+        #expect(message.contains("M.db was not healthy after 6 s; last health check: check"), "\(message)")
         #expect(r["cause"]?.stringValue?.hasPrefix("timeout: ") == true, "\(String(describing: r["cause"]))")
         #expect(U.strings(r["results"]) == [
             "stop container M.db", "remove container M.db", "create container M.db", "start container M.db",
