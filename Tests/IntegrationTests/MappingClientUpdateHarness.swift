@@ -6,8 +6,9 @@ import DockerMapLua
 /// and after an update.
 ///
 /// * `BASE`: `db`; `app`, linked to `db`; `web`, linked to `app` (each `sleep 300`, stopped with SIGKILL).
-/// * `client(changes[, docker])`: a mapping client (of `docker`, else the default client) of `BASE` with `changes` (`{ config = { field = value } }`; `false`
-///   removes a field; another name adds a configuration, or the map's `networks` / `volumes`).
+/// * `client(changes[, docker])`: a mapping client (of `docker`, else the default client) of `BASE` with `changes`
+///   (`{ config = { field = value } }`; `false` removes a field; another name adds a configuration, or the map's
+///   `networks` / `volumes`).
 /// * `NAMES`: the containers the test follows (default `db`, `app`, `web`), by configuration name.
 /// * `ids()`, `starts()`: their container ids and `State.StartedAt`, by name (`nil` when absent).
 /// * `changed(a, b)`: the names whose value differs between `a` and `b`, sorted, joined by spaces.
@@ -111,4 +112,18 @@ enum UpdateHarness {
     static func strings(_ v: Value?) -> [String] { (v?.arrayValue ?? []).compactMap(\.stringValue) }
 
     static let allRunning = "db=running app=running web=running"
+}
+
+/// What happened to the followed containers in an update (`UpdateHarness.change`): which were made again (new id), which started
+/// again (new `StartedAt`), their states after it; and, every time, that the plan changed nothing and that a second
+/// update right after has nothing to do.
+func expectUpdate(
+    _ r: Reports, recreated: String, restarted: String, states: String = UpdateHarness.allRunning,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(r["recreated"] == .string(recreated), "containers with a new id", sourceLocation: sourceLocation)
+    #expect(r["restarted"] == .string(restarted), "containers started again", sourceLocation: sourceLocation)
+    #expect(r["states"] == .string(states), sourceLocation: sourceLocation)
+    #expect(r["planChanged"] == "", "mc:plan changes nothing", sourceLocation: sourceLocation)
+    #expect(r["again"] == "", "a second update has nothing to do", sourceLocation: sourceLocation)
 }

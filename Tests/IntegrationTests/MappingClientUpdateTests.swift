@@ -2,22 +2,7 @@ import Foundation
 import Testing
 import DockerMapLua
 
-private typealias H = MappingClientHarness
 private typealias U = UpdateHarness
-
-/// What happened to the followed containers in an update (`U.change`): which were made again (new id), which started
-/// again (new `StartedAt`), their states after it; and, every time, that the plan changed nothing and that a second
-/// update right after has nothing to do.
-func expectUpdate(
-    _ r: Reports, recreated: String, restarted: String, states: String = UpdateHarness.allRunning,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(r["recreated"] == .string(recreated), "containers with a new id", sourceLocation: sourceLocation)
-    #expect(r["restarted"] == .string(restarted), "containers started again", sourceLocation: sourceLocation)
-    #expect(r["states"] == .string(states), sourceLocation: sourceLocation)
-    #expect(r["planChanged"] == "", "mc:plan changes nothing", sourceLocation: sourceLocation)
-    #expect(r["again"] == "", "a second update has nothing to do", sourceLocation: sourceLocation)
-}
 
 /// `mc:update` against the test engine, one cause of change per test (reference section 7): the container that
 /// changed is made again, or changed in place, or started; the others (its dependency `db`, its dependent `web`,
@@ -41,7 +26,7 @@ struct MappingClientUpdateTests {
             setup: #"d:tag("busybox:latest", M .. "/img:1")"#,
             before: """
                 local df = dmap.dockerfile{ baseimage = "busybox:latest", command = { "sleep", "301" } }
-                local built = assert(d:build_from_file(df, M .. "/img:1"))
+                assert(d:build_from_file(df, M .. "/img:1"))
                 """,
             check: #"app().Image == d:inspect_image(M .. "/img:1").Id"#)
         #expect(U.strings(r["plan"]) == U.recreate("app", "image changed"))
