@@ -20,7 +20,8 @@ enum MappingClientHarness {
     /// * `sh(docker, container, cmd)`: runs `sh -c cmd` in the container; returns its exit code and output.
     /// * `probe(docker, cmd, binds)`: runs `sh -c cmd` in a one-off busybox container; returns its output.
     /// * `counts(docker)`: how many containers, networks and volumes the engine holds.
-    /// * `clean(docker)`: removes the map's containers (with their anonymous volumes), networks, volumes and image tags.
+    /// * `clean(docker)`: removes the map's containers (with their anonymous volumes), networks, volumes, image tags and
+    ///   image references by digest.
     static func prelude(map: String, host: String, host2: String?) -> String {
         """
         M = "\(map)"
@@ -98,6 +99,12 @@ enum MappingClientHarness {
           for _, image in ipairs(docker:images()) do
             for _, tag in ipairs(image.RepoTags or {}) do
               if tag:find(M, 1, true) then pcall(docker.remove_image, docker, tag) end
+            end
+          end
+          -- What a push or a pull left: references by digest (repo@sha256:…).
+          for _, image in ipairs(docker:images()) do
+            for _, ref in ipairs(image.RepoDigests or {}) do
+              if ref:find(M, 1, true) then pcall(docker.remove_image, docker, ref) end
             end
           end
         end

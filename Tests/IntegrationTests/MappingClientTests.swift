@@ -690,19 +690,19 @@ struct MappingClientTests {
         #expect(r["app"] != "running")
     }
 
-    @Test("the contract's run_script exists; update is still to come")
+    @Test("the contract's update and run_script exist; mc:plan(\"update\") plans the missing container")
     func updateAndRunScript() async throws {
         let r = try await H.run(H.mapName("actions"), """
             local mc = dmap.mapping_client(dmap.map(M, { app = { image = "busybox:latest" } }))
-            report{ update = type(mc.update), run_script = type(mc.run_script),
-                    plan = select(2, pcall(mc.plan, mc, "update", "app")).kind }
+            local ok, plan = pcall(mc.plan, mc, "update", "app")
+            report{ update = type(mc.update), run_script = type(mc.run_script), ok = ok,
+                    plan = ok and lines(plan) or tostring(plan), app = status(d, M .. ".app") }
             """)
         #expect(r["run_script"] == "function")
-        // mc:update is the next issue.
-        withKnownIssue("mc:update is not implemented yet") {
-            #expect(r["update"] == "function")
-            #expect(r["plan"] == nil)
-        }
+        #expect(r["update"] == "function")
+        #expect(r["ok"] == true)
+        #expect(r["plan"] == ["create container M.app", "start container M.app"])
+        #expect(r["app"] == "absent", "a plan changes nothing")
     }
 
     @Test("network_mode naming another container of the map: startup makes and starts the container")

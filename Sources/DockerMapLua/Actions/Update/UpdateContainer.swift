@@ -128,7 +128,7 @@ extension Planner {
         }
         appendCreate(item, client, name, request, reason: reason)
         update.recreated.insert(key(client, name))
-        try appendStart(item, map, config, client, name, initial: true, reason: exists ? reason : "created")
+        try appendStart(item, map, config, client, name, initial: true, reason: exists || reason != "absent" ? reason : "created")
     }
 
     /// The create request's steps: create (with the `dmap.spec` record), then joining its other networks.
