@@ -101,7 +101,7 @@ struct MappingClientUpdateNetworkTests {
         #expect(U.strings(r["plan"]) == [
             "stop container M.app: volume M.data is made again", "remove container M.app: volume M.data is made again",
             "remove volume M.data: driver options changed", "create volume M.data: driver options changed",
-            "create container M.app: volume M.data made again", "start container M.app: created",
+            "create container M.app: volume M.data made again", "start container M.app: volume M.data made again",
         ])
         #expect(r["check"] == ["size=10m", 1], "the volume has the new options and is new (empty)")
         expectUpdate(r, recreated: "app", restarted: "app")

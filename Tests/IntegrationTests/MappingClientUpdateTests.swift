@@ -132,7 +132,7 @@ struct MappingClientUpdateTests {
             to: #"{ solo = { \#(solo), network_mode = "none" } }"#, target: "solo",
             check: "d:inspect_container(M .. '.solo').HostConfig.NetworkMode", names: #"{ "solo" }"#)
         #expect(r["check"] == "none")
-        #expect(U.strings(r["plan"]) == U.recreate("solo", "network mode added; network disabled added"))
+        #expect(U.strings(r["plan"]) == U.recreate("solo", "network mode unset -> none; network disabled unset -> true"))
         expectUpdate(r, recreated: "solo", restarted: "solo", states: "solo=running")
     }
 
