@@ -724,10 +724,10 @@ struct MappingClientTests {
     @Test("wait_timeout of the client bounds the wait for a volume's preparation")
     func clientWaitTimeout() async throws {
         let r = try await H.run(H.mapName("waitto"), """
-            -- An image whose sh only sleeps (10 s), as the helper image of the volume preparation (core_image).
+            -- An image whose sh only sleeps (30 s), as the helper image of the volume preparation (core_image).
             local slow = M .. "-slow:latest"
             d:create_container{ name = M .. ".mkslow", Image = "busybox:latest",
-              Cmd = { "/bin/busybox", "sh", "-c", "rm /bin/sh && printf '#!/bin/busybox ash\\nsleep 10\\n' > /bin/sh && chmod 755 /bin/sh" } }
+              Cmd = { "/bin/busybox", "sh", "-c", "rm /bin/sh && printf '#!/bin/busybox ash\\nsleep 30\\n' > /bin/sh && chmod 755 /bin/sh" } }
             d:start(M .. ".mkslow")
             d:wait(M .. ".mkslow")
             d:api("POST", "/commit", { query = { container = M .. ".mkslow", repo = M .. "-slow", tag = "latest" } })
@@ -737,7 +737,7 @@ struct MappingClientTests {
             local ok, e = pcall(mc.startup, mc, "db", { core_image = slow })
             report{ ok = ok, cause = not ok and e.cause or nil, object = not ok and short(e.object) or nil }
             """)
-        // Without the bound the preparation would succeed after 10 s; with it, it fails with a timeout (asserted
+        // Without the bound the preparation would succeed after 30 s; with it, it fails with a timeout (asserted
         // on the error, not on the clock, which a loaded machine stretches).
         #expect(r["ok"] == false)
         #expect(r["cause"]?.stringValue?.hasPrefix("timeout:") == true)
