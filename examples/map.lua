@@ -4,21 +4,9 @@
 --   dmap-lua examples/map.lua
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
 
--- A map written in Lua. Lists are Lua arrays; a function stands for a value computed when it is needed.
-local m = dmap.map("shop", {
-  repository = "registry.example.com/shop",
-  default_tag = function() return os.getenv("SHOP_TAG") or "1.0" end,
-  volumes = { pgdata = "/var/lib/postgresql/data", uploads = { default_path = "/srv/uploads", user = "app" } },
-  networks = { backend = { internal = true } },
-  containers = {
-    db = { image = "postgres:15", attaches = "pgdata", persistent = true, networks = "backend",
-           wait = { "healthy", timeout = 60 } },
-    base = { abstract = true, user = "app", networks = { { "backend", aliases = { "api" } } } },
-    api = { extends = "base", instances = { "one", "two" }, links = { { "db", "database" } }, attaches = "uploads",
-            create_options = { environment = { DB_HOST = "database" } } },
-    web = { image = "nginx:1.25", links = { "api.one", "api.two" }, exposes = { { 80, 8080 } }, uses = "uploads" },
-  },
-})
+-- A map written in Lua (examples/maps/shop.lua returns it). Lists are Lua arrays; a function stands for a value
+-- computed when it is needed.
+local m = dofile(here .. "/maps/shop.lua")
 
 print("containers: " .. table.concat(m:containers(), ", "))
 for _, name in ipairs(m:containers()) do print(("  %-4s image %s"):format(name, m:image(name))) end

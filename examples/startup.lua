@@ -1,17 +1,8 @@
 -- Bringing a map up and down: plan first, then startup, a second startup that has nothing to do, and shutdown.
 --
 --   dmap-lua examples/startup.lua        (uses the engine at $DOCKER_HOST or -H; needs busybox:latest)
-local m = dmap.map("dmap-startup-example", {
-  volumes = { data = { default_path = "/data", user = "1000", permissions = "u=rwX,g=rX,o=" } },
-  networks = { back = {} },
-  -- sleep ignores SIGTERM as PID 1, so these stop with SIGKILL at once.
-  db  = { image = "busybox:latest", attaches = "data", networks = "back", stop_signal = "SIGKILL",
-          create_options = { command = "sleep 600" } },
-  app = { image = "busybox:latest", instances = { "one", "two" }, links = { { "db", "database" } },
-          networks = { { "back", aliases = { "app" } } }, stop_signal = "SIGKILL",
-          create_options = { command = "sleep 600", environment = { MODE = "demo" } },
-          exec_commands = { "touch /tmp/ready" } },
-})
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local m = dofile(here .. "/maps/startup.lua")   -- the map: two configurations, a volume and a network
 local mc = dmap.mapping_client(m)
 
 local function show(title, steps)

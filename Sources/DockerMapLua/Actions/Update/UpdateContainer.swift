@@ -11,15 +11,21 @@ extension Planner {
         let settings = clients[client] ?? ClientSettings(name: client)
         let request = try ContainerCreateRequest.build(
             map: map, config: item.config, instance: item.instance, client: settings, graph: graph)
-        // Through JSON and back, as the label reads, so that numbers compare alike.
-        let spec = ContainerSpec(labelText: ContainerSpec(request).labelText)!
+        // A container whose label is this very text carries this very spec: nothing to decode (the label's JSON
+        // decoding was most of a no-op update's time). Otherwise the spec goes through JSON and back, as the label
+        // reads, so that numbers compare alike; and always when limits are compared with the engine's values.
+        let fresh = ContainerSpec(request)
+        let text = fresh.labelText
+        let label = snapshot.containers[name]?.labels[ContainerSpec.label]
+        let same = label == text
+        let spec = same && fresh.limits.isEmpty ? fresh : ContainerSpec(labelText: text)!
         let persistent = config.persistent ?? false
 
         guard let c = snapshot.containers[name], update.removedForVolume[key(client, name)] == nil else {
             let reason = update.removedForVolume[key(client, name)].map { "volume \($0) made again" } ?? "absent"
             return try recreate(item, map, config, client, name, request, running: false, exists: false, reason)
         }
-        let old = c.labels[ContainerSpec.label].flatMap(ContainerSpec.init(labelText:))
+        let old = same ? spec : label.flatMap(ContainerSpec.init(labelText:))
 
         // What only a new container changes.
         var resets: [String] = []
