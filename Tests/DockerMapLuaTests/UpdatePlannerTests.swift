@@ -261,7 +261,7 @@ struct UpdatePlannerTests {
         #expect(try plan(.update, ["app.a"], map: job, finished).steps.filter { $0.name == "m.app.a" }.isEmpty)
     }
 
-    @Test("A non-recoverable exit code or force_update recreates")
+    @Test("A non-recoverable exit code, a dead container or force_update recreates")
     func resets() throws {
         var engine = try startedEngine()
         engine.containers["m.app.a"]?.state = "exited"
@@ -269,6 +269,10 @@ struct UpdatePlannerTests {
         let steps = try plan(.update, ["app.a"], engine).steps
         #expect(lines(steps).prefix(2) == ["remove m.app.a", "create m.app.a"])
         #expect(steps[0].reason == "exited with code -127 (non-recoverable)")
+
+        var dead = try startedEngine()
+        dead.containers["m.app.a"]?.state = "dead"
+        #expect(try plan(.update, ["app.a"], dead).steps.first?.reason == "dead")
 
         var options = ActionOptions()
         options.forceUpdate = [MapItem(.container, map: "m", config: "app", instance: "b")]

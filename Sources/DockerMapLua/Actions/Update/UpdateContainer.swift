@@ -36,7 +36,11 @@ extension Planner {
             resets.append("force_update")
             forced = true
         }
-        if !c.isRunning, !c.isInitial, let code = c.exitCode, options.nonrecoverableExitCodes.contains(code) {
+        if c.state == "dead" {
+            // The engine could not remove or stop it cleanly; it cannot be started again.
+            resets.append("dead")
+            forced = true
+        } else if !c.isRunning, !c.isInitial, let code = c.exitCode, options.nonrecoverableExitCodes.contains(code) {
             resets.append("exited with code \(code) (non-recoverable)")
             forced = true
         }
