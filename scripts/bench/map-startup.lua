@@ -13,7 +13,8 @@
 --   sequential API:           containers NAME-db, NAME-app1, ..., network NAME-net, volume NAME-data
 --   docker-compose project NAME (the .sh writes the compose file and runs it): NAME_db_1, ..., NAME_net, NAME_data
 local mode = arg[1]
-local IMAGE, COMMAND = "busybox:latest", "sleep 3600"
+local B = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/map-bench.lua")
+local IMAGE, FAMILIES = B.IMAGE, { "mbdmap", "mbseq", "mbcompose" }
 
 local function usage()
   io.stderr:write("usage: map-startup.lua up|down|seq-up|seq-down N NAME [PARALLEL] | state NAME | cleanup\n")
@@ -22,25 +23,8 @@ end
 
 local docker = dmap.client()
 
--- Whether a container, network or volume name is one of the bench's: of NAME, or of any NAME if NAME is nil.
-local function ours(name, prefix)
-  if prefix then
-    local sep = name:sub(#prefix + 1, #prefix + 1)
-    return name:sub(1, #prefix) == prefix and (sep == "." or sep == "-" or sep == "_")
-  end
-  for _, p in ipairs { "mbdmap", "mbseq", "mbcompose" } do
-    if name:match("^" .. p .. "%d*[%.%-_]") then return true end
-  end
-  return false
-end
-
-local function container_name(c)
-  for _, name in ipairs(c.Names or {}) do
-    local plain = name:gsub("^/", "")
-    if not plain:find("/", 1, true) then return plain end
-  end
-  return ""
-end
+local function ours(name, prefix) return B.ours(name, prefix, FAMILIES) end
+local container_name = B.container_name
 
 if mode == "state" then
   -- "RUNNING CONTAINERS NETWORKS VOLUMES" of NAME.
@@ -57,56 +41,15 @@ if mode == "state" then
   print(running, containers, networks, volumes)
   return
 elseif mode == "cleanup" then
-  -- Prints the networks that the engine refuses to remove although no container is on them ("has active
-  -- endpoints" from a leaked endpoint count, moby/moby#42119): only an engine restart frees them.
-  for _, c in ipairs(docker:containers { all = true }) do
-    if ours(container_name(c)) then docker:remove_container(c.Id, { force = true }) end
-  end
-  for _, net in ipairs(docker:networks()) do
-    if ours(net.Name) then
-      local ok, err = pcall(docker.remove_network, docker, net.Id)
-      if not ok then
-        local on = docker:inspect_network(net.Id).Containers
-        if not tostring(err):find("active endpoints", 1, true) or (on and next(on)) then error(err, 0) end
-        print(net.Name)
-      end
-    end
-  end
-  for _, v in ipairs(docker:volumes().Volumes or {}) do if ours(v.Name) then docker:remove_volume(v.Name) end end
+  B.cleanup(docker, FAMILIES)
   return
 end
 
 local n, name, parallel = tonumber(arg[2]), arg[3], tonumber(arg[4])
 if not (n and n >= 3 and n == math.floor(n) and name) then usage() end
-local apps = {}
-for i = 1, n - 2 do apps[i] = "app" .. i end
-
--- The map: every container the same but for its links; db attaches the named volume.
-local function bench_map()
-  local function container(extra)
-    local c = { image = IMAGE, networks = "net", stop_signal = "SIGKILL", create_options = { command = COMMAND } }
-    for k, v in pairs(extra) do c[k] = v end
-    return c
-  end
-  local t = { volumes = { data = "/data" }, networks = { net = {} }, db = container { attaches = "data" },
-              front = container { links = apps } }
-  for _, app in ipairs(apps) do t[app] = container { links = { "db" } } end
-  return dmap.map(name, t)
-end
-
--- "50 create container, 50 start container".
-local function tally(steps)
-  local count, keys = {}, {}
-  for _, s in ipairs(steps) do
-    local key = s.action .. " " .. s.kind
-    if not count[key] then keys[#keys + 1] = key end
-    count[key] = (count[key] or 0) + 1
-  end
-  table.sort(keys)
-  local out = {}
-  for _, k in ipairs(keys) do out[#out + 1] = count[k] .. " " .. k end
-  return table.concat(out, ", ")
-end
+local apps = B.apps(n)
+local function bench_map() return B.map(name, n) end
+local tally = B.tally
 
 -- The sequential variant: the same create request as dmap-lua's (HostConfig.Links, the network as the network
 -- mode and its endpoint), without labels and host name.

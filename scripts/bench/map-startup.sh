@@ -29,6 +29,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source scripts/bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=map-bench.sh
+source scripts/bench/map-bench.sh
 
 RUNS=${RUNS:-3}
 bench_runs 1 0
@@ -55,60 +57,14 @@ fi
 bench_dmap_lua if-missing
 lua=scripts/bench/map-startup.lua
 
-if ! "$bin" -e 'assert(dmap.client():inspect_image("busybox:latest"))' >/dev/null 2>&1; then
-    log "busybox:latest is missing; importing it from the busybox-static package"
-    # shellcheck source=../lib/common.sh disable=SC1091 # (run from the repository root, see the cd above)
-    source scripts/lib/common.sh
-    dmap_install_deps busybox-static >&2
-    dmap_import_busybox "$host" || fail "could not import busybox:latest"
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dmap-bench-map.XXXXXX")
-proxy_pid=
+map_bench_busybox
+map_bench_start map
 stuck=() # networks the engine refuses to remove (see clean)
-finish() {
-    local left
-    [[ -z $proxy_pid ]] || kill "$proxy_pid" 2>/dev/null || true
-    left=$("$bin" "$lua" cleanup 2>&1) || log "warning: the final cleanup failed: $left"
-    [[ -z $left ]] || log "warning: the engine refuses to remove these networks although no container is on them" \
-        "(a leaked endpoint count, moby/moby#42119); restarting the engine frees them: ${left//$'\n'/ }"
-    rm -rf "$tmp"
-}
-trap finish EXIT
 
 log "dmap-lua: $bin"
 log "compose:  $(command -v "$COMPOSE") ($("$COMPOSE" version --short 2>/dev/null || echo '?'))"
 log "engine:   $host"
 log "sizes:    $SIZES; $RUNS timed runs each; parallel values at N=$largest: 4 (default) ${PARALLEL:-}"
-
-# The counting proxy, on its own socket in the scratch directory.
-proxy_log=$tmp/requests.log
-: >"$proxy_log"
-python3 scripts/bench/map-startup-proxy.py "$tmp/proxy.sock" "$sock" "$proxy_log" 2>"$tmp/proxy.err" &
-proxy_pid=$!
-for _ in $(seq 50); do [[ -S $tmp/proxy.sock ]] && break; sleep 0.1; done
-curl -fsS --max-time 5 --unix-socket "$tmp/proxy.sock" http://localhost/_ping >/dev/null ||
-    fail "the counting proxy does not answer: $(cat "$tmp/proxy.err")"
-proxy_host=unix://$tmp/proxy.sock
-
-# write_compose N FILE -- the compose file of the same landscape (links imply depends_on in compose).
-write_compose() {
-    local n=$1 i
-    {
-        echo 'version: "2.4"'
-        echo 'services:'
-        printf '  %s:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n' db
-        printf '    networks: [net]\n    volumes: ["data:/data"]\n'
-        for ((i = 1; i <= n - 2; i++)); do
-            printf '  app%d:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n' "$i"
-            printf '    networks: [net]\n    links: [db]\n'
-        done
-        printf '  front:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n'
-        printf '    networks: [net]\n    links:\n'
-        for ((i = 1; i <= n - 2; i++)); do printf '      - app%d\n' "$i"; done
-        printf 'networks:\n  net: {}\nvolumes:\n  data: {}\n'
-    } >"$2"
-}
 
 # act VARIANT N NAME up|down -- bring the variant's landscape, named NAME, up or down.
 act() {
@@ -205,23 +161,10 @@ round() {
     fi
 }
 
-# mean LIST, best LIST -- the mean and the least of the numbers in LIST, to two decimals; stats LIST -- "mean
-# (min-max)".
-mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s / NF }' <<<"$1"; }
+# best LIST -- the least of the numbers in LIST, to two decimals; per VARIANT N up|down -- requests per container
+# from the counted round.
 best() { awk '{ m = $1; for (i = 2; i <= NF; i++) if ($i < m) m = $i; printf "%.2f", m }' <<<"$1"; }
-stats() {
-    awk '{ s = 0; lo = $1; hi = $1
-           for (i = 1; i <= NF; i++) { s += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i }
-           printf "%6.2f s (%.2f-%.2f)", s / NF, lo, hi }' <<<"$1"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-# per VARIANT N up|down -- requests per container from the counted round; reqs -- "TOTAL requests, DETAIL".
 per() { cut -d' ' -f2 <<<"${requests[$1,$2,$3]}"; }
-reqs() {
-    local total conns detail
-    read -r total _ conns detail <<<"${requests[$1,$2,$3]}"
-    printf '%s requests on %s connections: %s' "$total" "$conns" "$detail"
-}
 
 label() {
     case $1 in

@@ -16,7 +16,8 @@
 -- `date +%s%N` before and after the call (dmap-lua has no wall clock of its own), less the cost of one such read,
 -- measured just before; the cpu time is os.clock's (this process only, not the engine's).
 local mode = arg[1]
-local IMAGE, COMMAND = "busybox:latest", "sleep 3600"
+local B = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/map-bench.lua")
+local FAMILIES = { "mudmap", "mucompose" }
 
 local function usage()
   io.stderr:write("usage: map-update.lua up|update N NAME [VALUE] | ids NAME | cleanup\n")
@@ -25,25 +26,8 @@ end
 
 local docker = dmap.client()
 
--- Whether a container, network or volume name is one of the bench's: of NAME, or of any NAME if NAME is nil.
-local function ours(name, prefix)
-  if prefix then
-    local sep = name:sub(#prefix + 1, #prefix + 1)
-    return name:sub(1, #prefix) == prefix and (sep == "." or sep == "_")
-  end
-  for _, p in ipairs { "mudmap", "mucompose" } do
-    if name:match("^" .. p .. "%d*[%._]") then return true end
-  end
-  return false
-end
-
-local function container_name(c)
-  for _, name in ipairs(c.Names or {}) do
-    local plain = name:gsub("^/", "")
-    if not plain:find("/", 1, true) then return plain end
-  end
-  return ""
-end
+local function ours(name, prefix) return B.ours(name, prefix, FAMILIES) end
+local container_name = B.container_name
 
 if mode == "ids" then
   local prefix = arg[2] or usage()
@@ -56,60 +40,15 @@ if mode == "ids" then
   for _, line in ipairs(lines) do print(line) end
   return
 elseif mode == "cleanup" then
-  -- Prints the networks the engine refuses to remove although no container is on them (moby/moby#42119; see
-  -- map-startup.lua).
-  for _, c in ipairs(docker:containers { all = true }) do
-    if ours(container_name(c)) then docker:remove_container(c.Id, { force = true }) end
-  end
-  for _, net in ipairs(docker:networks()) do
-    if ours(net.Name) then
-      local ok, err = pcall(docker.remove_network, docker, net.Id)
-      if not ok then
-        local on = docker:inspect_network(net.Id).Containers
-        if not tostring(err):find("active endpoints", 1, true) or (on and next(on)) then error(err, 0) end
-        print(net.Name)
-      end
-    end
-  end
-  for _, v in ipairs(docker:volumes().Volumes or {}) do if ours(v.Name) then docker:remove_volume(v.Name) end end
+  B.cleanup(docker, FAMILIES)
   return
 end
 
 local n, name, value = tonumber(arg[2]), arg[3], arg[4]
 if not (n and n >= 3 and n == math.floor(n) and name) then usage() end
 if value == "" then value = nil end
-local apps = {}
-for i = 1, n - 2 do apps[i] = "app" .. i end
-local middle = apps[(n - 1) // 2]
-
--- map-startup.lua's map, and the environment of the app in the middle.
-local function bench_map()
-  local function container(extra)
-    local c = { image = IMAGE, networks = "net", stop_signal = "SIGKILL", create_options = { command = COMMAND } }
-    for k, v in pairs(extra) do c[k] = v end
-    return c
-  end
-  local t = { volumes = { data = "/data" }, networks = { net = {} }, db = container { attaches = "data" },
-              front = container { links = apps } }
-  for _, app in ipairs(apps) do t[app] = container { links = { "db" } } end
-  if value then
-    t[middle].create_options = { command = COMMAND, environment = { BENCH_VALUE = value } }
-  end
-  return dmap.map(name, t)
-end
-
--- "1 stop container, 1 remove container, ...".
-local function tally(steps)
-  local count, keys = {}, {}
-  for _, s in ipairs(steps) do
-    local key = s.action .. " " .. s.kind
-    if not count[key] then keys[#keys + 1] = key end
-    count[key] = (count[key] or 0) + 1
-  end
-  local out = {}
-  for _, k in ipairs(keys) do out[#out + 1] = count[k] .. " " .. k end
-  return table.concat(out, ", ")
-end
+local bench_map = function() return B.map(name, n, value) end
+local tally = B.tally
 
 -- Nanoseconds since the epoch, from date(1).
 local function now()

@@ -25,6 +25,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source scripts/bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=map-bench.sh
+source scripts/bench/map-bench.sh
 
 RUNS=${RUNS:-3}
 bench_runs 1 0
@@ -47,61 +49,13 @@ lua=scripts/bench/map-update.lua
 "$bin" -e 'assert(dmap.mapping_client(dmap.map("x", { a = {} })).update)' >/dev/null 2>&1 ||
     fail "$bin has no mc:update (rebuild it)"
 
-if ! "$bin" -e 'assert(dmap.client():inspect_image("busybox:latest"))' >/dev/null 2>&1; then
-    log "busybox:latest is missing; importing it from the busybox-static package"
-    # shellcheck source=../lib/common.sh disable=SC1091 # (run from the repository root, see the cd above)
-    source scripts/lib/common.sh
-    dmap_install_deps busybox-static >&2
-    dmap_import_busybox "$host" || fail "could not import busybox:latest"
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dmap-bench-update.XXXXXX")
-proxy_pid=
-finish() {
-    local left
-    [[ -z $proxy_pid ]] || kill "$proxy_pid" 2>/dev/null || true
-    left=$("$bin" "$lua" cleanup 2>&1) || log "warning: the final cleanup failed: $left"
-    [[ -z $left ]] || log "warning: the engine refuses to remove these networks although no container is on them" \
-        "(a leaked endpoint count, moby/moby#42119); restarting the engine frees them: ${left//$'\n'/ }"
-    rm -rf "$tmp"
-}
-trap finish EXIT
+map_bench_busybox
+map_bench_start update
 
 log "dmap-lua: $bin"
 log "compose:  $(command -v "$COMPOSE") ($("$COMPOSE" version --short 2>/dev/null || echo '?'))"
 log "engine:   $host"
 log "sizes:    $SIZES; $RUNS timed runs of each situation"
-
-# The counting proxy, on its own socket in the scratch directory.
-proxy_log=$tmp/requests.log
-: >"$proxy_log"
-python3 scripts/bench/map-startup-proxy.py "$tmp/proxy.sock" "$sock" "$proxy_log" 2>"$tmp/proxy.err" &
-proxy_pid=$!
-for _ in $(seq 50); do [[ -S $tmp/proxy.sock ]] && break; sleep 0.1; done
-curl -fsS --max-time 5 --unix-socket "$tmp/proxy.sock" http://localhost/_ping >/dev/null ||
-    fail "the counting proxy does not answer: $(cat "$tmp/proxy.err")"
-proxy_host=unix://$tmp/proxy.sock
-
-# write_compose N FILE [VALUE] -- map-startup.sh's compose file; with VALUE, the app in the middle has the
-# environment BENCH_VALUE=VALUE (as map-update.lua gives it).
-write_compose() {
-    local n=$1 value=${3:-} i middle=$((($1 - 1) / 2))
-    {
-        echo 'version: "2.4"'
-        echo 'services:'
-        printf '  %s:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n' db
-        printf '    networks: [net]\n    volumes: ["data:/data"]\n'
-        for ((i = 1; i <= n - 2; i++)); do
-            printf '  app%d:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n' "$i"
-            printf '    networks: [net]\n    links: [db]\n'
-            if [[ -n $value ]] && ((i == middle)); then printf '    environment:\n      BENCH_VALUE: "%s"\n' "$value"; fi
-        done
-        printf '  front:\n    image: busybox:latest\n    command: sleep 3600\n    stop_signal: SIGKILL\n'
-        printf '    networks: [net]\n    links:\n'
-        for ((i = 1; i <= n - 2; i++)); do printf '      - app%d\n' "$i"; done
-        printf 'networks:\n  net: {}\nvolumes:\n  data: {}\n'
-    } >"$2"
-}
 
 # act VARIANT N NAME up|update VALUE -- bring the variant's landscape NAME up, or update it, with VALUE.
 act() {
@@ -169,20 +123,8 @@ step() {
     [[ $variant != dmap ]] || log "  $(grep '^update:' "$tmp/cmd.out" | tail -n 1)"
 }
 
-mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s / NF }' <<<"$1"; }
 mean_ms() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.0f", s / NF }' <<<"$1"; }
-stats() {
-    awk '{ s = 0; lo = $1; hi = $1
-           for (i = 1; i <= NF; i++) { s += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i }
-           printf "%5.2f s (%.2f-%.2f)", s / NF, lo, hi }' <<<"$1"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 total() { cut -d' ' -f1 <<<"${requests[$1,$2,$3]}"; }
-reqs() {
-    local total conns detail
-    read -r total _ conns detail <<<"${requests[$1,$2,$3]}"
-    printf '%s requests on %s connections: %s' "$total" "$conns" "$detail"
-}
 label() { case $1 in dmap) echo "dmap-lua" ;; compose) echo "docker-compose" ;; esac; }
 
 variants=(dmap compose)
