@@ -69,17 +69,13 @@ public struct EngineSnapshot: Sendable {
             let names = (item["Names"]?.arrayValue ?? []).compactMap(\.stringValue).map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
             // Links add names such as /web/db; the container's own name has no other slash.
             guard let name = names.first(where: { !$0.contains("/") }) else { continue }
-            var labels: [String: String] = [:]
-            if case .object(let fields)? = item["Labels"] {
-                for (k, v) in fields { if let s = v.stringValue { labels[k] = s } }
-            }
             var networkNames: [String] = []
             if case .object(let fields)? = item["NetworkSettings"]?["Networks"] { networkNames = fields.keys.sorted() }
             let volumes = (item["Mounts"]?.arrayValue ?? []).filter { $0["Type"]?.stringValue == "volume" }
                 .compactMap { $0["Name"]?.stringValue }
             snapshot.containers[name] = Container(
                 id: id, name: name, state: item["State"]?.stringValue ?? "", exitCode: exitCode(item["Status"]?.stringValue),
-                imageID: item["ImageID"]?.stringValue ?? "", labels: labels, networks: networkNames, volumes: volumes)
+                imageID: item["ImageID"]?.stringValue ?? "", labels: strings(item["Labels"]), networks: networkNames, volumes: volumes)
         }
         for item in try await networks.arrayValue {
             guard let name = item["Name"]?.stringValue, let id = item["Id"]?.stringValue else { continue }

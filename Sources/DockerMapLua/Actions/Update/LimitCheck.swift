@@ -13,7 +13,7 @@ struct LimitCheck: Equatable {
         var wanted = wanted
         // The engine sets the swap limit to twice the memory when only the memory is given; so does a change.
         if let memory = Self.number(wanted["Memory"]), wanted["MemorySwap"] == nil {
-            if Self.number(host["MemorySwap"]) != nil, Self.number(host["MemorySwap"]) != -1 {
+            if let swap = Self.number(host["MemorySwap"]), swap != -1 {
                 wanted["MemorySwap"] = .int(memory * 2)
             } else if let swap = host["MemorySwap"] {
                 wanted["MemorySwap"] = swap

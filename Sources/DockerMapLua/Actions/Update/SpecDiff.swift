@@ -84,8 +84,8 @@ enum SpecDiff {
         var out: [String: String] = [:]
         for item in value?.arrayValue ?? [] {
             guard let s = item.stringValue else { continue }
-            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            else { out[s] = "" }
+            let (key, value) = ContainerSpec.variable(s) ?? (s, "")
+            out[key] = value
         }
         return out
     }

@@ -46,11 +46,6 @@ extension Planner {
         }
     }
 
-    mutating func add(_ client: String, _ item: MapItem, _ name: String, _ action: PlanStep.Action, _ reason: String,
-                      _ work: StepWork) {
-        steps.append(PlanStep(client: client, item: item, name: name, action: action, reason: reason, work: work))
-    }
-
     /// The map item of a container on the engine, from its labels (or its name, for one the map did not make).
     func containerItem(_ c: EngineSnapshot.Container, _ map: ContainerMap) -> MapItem {
         MapItem(.container, map: c.labels[ContainerCreateRequest.Label.map] ?? map.name,
@@ -106,9 +101,7 @@ extension Planner {
         var reasons: [String] = []
         let driver = body["Driver"]?.stringValue ?? "local"
         if volume.driver != driver { reasons.append("driver \(volume.driver) -> \(driver)") }
-        var options: [String: String] = [:]
-        for (k, v) in body["DriverOpts"]?.objectValue ?? [:] { options[k] = v.stringValue ?? "" }
-        if volume.options != options { reasons.append("driver options changed") }
+        if volume.options != EngineSnapshot.strings(body["DriverOpts"]) { reasons.append("driver options changed") }
         guard !reasons.isEmpty else { return }
         let reason = reasons.joined(separator: "; ")
         // A volume in use cannot be removed: its containers go first, and come back when they are planned. Only
