@@ -192,13 +192,11 @@ public struct Planner {
     mutating func planVolumeCreate(_ item: MapItem, _ map: ContainerMap, _ client: String, _ name: String, reason: String) throws {
         let alias = item.instance ?? ""
         let volume = map.volumes[alias] ?? VolumeConfig()
-        steps.append(PlanStep(
-            client: client, item: item, name: name, action: .create, reason: reason,
-            work: .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body)))
+        add(client, item, name, .create, reason,
+            .createVolume(body: try VolumeCreateRequest.build(map: map, parent: item.config, alias: alias).body))
         if let script = try preparation(map, parent: item.config, alias: alias, volume) {
-            steps.append(PlanStep(
-                client: client, item: item, name: name, action: .prepare, reason: "owner and mode",
-                work: .prepareVolume(volume: name, script: script, image: options.coreImage, timeout: clients[client]?.waitTimeout)))
+            add(client, item, name, .prepare, "owner and mode",
+                .prepareVolume(volume: name, script: script, image: options.coreImage, timeout: clients[client]?.waitTimeout))
             // The preparation runs in the core image, pulled once per client (before this item) if missing.
             if let pull = corePull[client] { steps[steps.count - 1].after.append(pull) }
         }
@@ -237,6 +235,45 @@ public struct Planner {
             add(client, item, name, .kill, "running", .kill(container: name, signal: options.signal))
         default:
             break
+        }
+    }
+
+    // MARK: Steps
+
+    /// Appends one step.
+    mutating func add(_ client: String, _ item: MapItem, _ name: String, _ action: PlanStep.Action, _ reason: String,
+                      _ work: StepWork) {
+        steps.append(PlanStep(client: client, item: item, name: name, action: action, reason: reason, work: work))
+    }
+
+    /// The create request's steps: create (with the `dmap.spec` record), then joining its other networks.
+    mutating func appendCreate(
+        _ item: MapItem, _ client: String, _ name: String, _ request: ContainerCreateRequest, reason: String
+    ) {
+        add(client, item, name, .create, reason, .createContainer(name: name, body: request.withSpecLabel().body))
+        for connect in request.connects {
+            add(client, item, name, .connect, "network \(connect.network)",
+                .connect(container: name, network: connect.network, body: connect.body))
+        }
+    }
+
+    /// Start, the wait for the state the map names, and (unless `runExec` is false) the exec commands: all of them
+    /// after a create (`initial`), the `restart` ones after a start.
+    mutating func appendStart(
+        _ item: MapItem, _ map: ContainerMap, _ config: ContainerConfig, _ client: String, _ name: String,
+        initial: Bool, reason: String, runExec: Bool = true, execReason: String? = nil
+    ) throws {
+        add(client, item, name, .start, reason, .start(container: name, delay: config.startDelay))
+        if let wait = config.wait {
+            add(client, item, name, .wait, wait.state.rawValue,
+                .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
+        }
+        guard runExec else { return }
+        let commands = config.execCommands.filter { initial || $0.policy == .restart }
+        if !commands.isEmpty {
+            let bodies = try commands.map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
+            let why = execReason ?? (initial ? "started for the first time" : "started")
+            add(client, item, name, .exec, why, .exec(container: name, commands: bodies))
         }
     }
 

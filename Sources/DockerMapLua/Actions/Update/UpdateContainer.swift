@@ -141,37 +141,6 @@ extension Planner {
         try appendStart(item, map, config, client, name, initial: true, reason: exists || reason != "absent" ? reason : "created")
     }
 
-    /// The create request's steps: create (with the `dmap.spec` record), then joining its other networks.
-    mutating func appendCreate(
-        _ item: MapItem, _ client: String, _ name: String, _ request: ContainerCreateRequest, reason: String
-    ) {
-        add(client, item, name, .create, reason, .createContainer(name: name, body: request.withSpecLabel().body))
-        for connect in request.connects {
-            add(client, item, name, .connect, "network \(connect.network)",
-                .connect(container: name, network: connect.network, body: connect.body))
-        }
-    }
-
-    /// Start, the wait for the state the map names, and (unless `runExec` is false) the exec commands: all of them
-    /// after a create (`initial`), the `restart` ones after a start.
-    mutating func appendStart(
-        _ item: MapItem, _ map: ContainerMap, _ config: ContainerConfig, _ client: String, _ name: String,
-        initial: Bool, reason: String, runExec: Bool = true, execReason: String? = nil
-    ) throws {
-        add(client, item, name, .start, reason, .start(container: name, delay: config.startDelay))
-        if let wait = config.wait {
-            add(client, item, name, .wait, wait.state.rawValue,
-                .wait(container: name, state: wait.state, timeout: wait.timeout ?? 60))
-        }
-        guard runExec else { return }
-        let commands = config.execCommands.filter { initial || $0.policy == .restart }
-        if !commands.isEmpty {
-            let bodies = try commands.map { try ExecRequest.build(map: map, config: item.config, command: $0).body }
-            let why = execReason ?? (initial ? "started for the first time" : "started")
-            add(client, item, name, .exec, why, .exec(container: name, commands: bodies))
-        }
-    }
-
     /// Joins the networks the container is missing, joins again where its endpoint differs, leaves the networks the
     /// map does not name. A container that joins no map network (default, host, none or another container's
     /// network) is left as it is: its network mode is fixed at create.
