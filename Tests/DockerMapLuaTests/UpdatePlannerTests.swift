@@ -381,3 +381,28 @@ struct UpdatePlannerTests {
         #expect(ExecCheck.missing(commands, top: top, mode: .partial) == [])
     }
 }
+
+/// `mc:update`'s options from Lua: a wrong one is a `usage` (or `not_found`) error naming the option, raised before
+/// any engine is asked (the runtime's engine here is a socket nobody listens on).
+@Suite("Actions: update options from Lua")
+struct UpdateOptionTests {
+    @Test("Wrong update options fail naming the option, before the engine is asked")
+    func badOptions() throws {
+        let reports = Reports()
+        try makeRuntime(reports: reports).run(string: """
+            local mc = dmap.mapping_client(dmap.map("m", { app = { image = "busybox:latest" } }))
+            for _, o in ipairs{ { force_update = 5 }, { force_update = "nosuch" }, { nonrecoverable_exit_codes = "x" },
+                                { check_exec_commands = "bogus" }, { pull_before_update = "yes" }, {} } do
+              local ok, e = pcall(mc.update, mc, "app", o)
+              report(ok, e.kind, e.message)
+            end
+            """)
+        let out = reports.all.map { $0.compactMap(\.stringValue) }
+        #expect(out.map { $0.first ?? "" } == ["usage", "not_found", "usage", "usage", "usage", "connection"])
+        #expect(out[0].last == "option 'force_update' must be true, a container name or a list of them")
+        #expect(out[1].last == "option 'force_update': map 'm' has no container or group 'nosuch'")
+        #expect(out[2].last == "option 'nonrecoverable_exit_codes' must be a list of exit codes")
+        #expect(out[3].last?.hasPrefix("option 'check_exec_commands' must be") == true)
+        #expect(out[4].last == "option 'pull_before_update' must be a boolean, got string")
+    }
+}

@@ -213,6 +213,8 @@ enum MappingClientBinding {
         }
         let targets = try ActionTargets.resolve(
             names, maps: mc.maps, defaultMap: mc.defaultMap, instances: instances, map: opts["map"]?.stringValue)
+        // Bad options fail here, before any engine is asked.
+        if action == .update { try updateOptions(opts, mc, into: &options) }
 
         // Observe: one snapshot per client the targets' maps run on.
         var clientNames = OrderedSet<String>()
@@ -222,7 +224,6 @@ enum MappingClientBinding {
         let engines = try engines(mc, clientNames)
         let parts = action.observes
         var snapshots = try blockingAwait { try await ActionRun.observe(engines, parts: parts) }
-        if action == .update { try updateOptions(opts, mc, into: &options) }
 
         // Plan, here on the Lua thread.
         let settings = mc.clients.mapValues(\.settings)
@@ -330,8 +331,13 @@ enum MappingClientBinding {
             if let s = v.stringValue { names = [s] }
             else if case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) { names = items.compactMap(\.stringValue) }
             else { throw DMapError(.usage, "option 'force_update' must be true, a container name or a list of them") }
-            let targets = try ActionTargets.resolve(names, maps: mc.maps, defaultMap: mc.defaultMap)
-            options.forceUpdate = Set(targets.map(\.item))
+            do {
+                let targets = try ActionTargets.resolve(names, maps: mc.maps, defaultMap: mc.defaultMap)
+                options.forceUpdate = Set(targets.map(\.item))
+            } catch var error as DMapError {
+                error.message = "option 'force_update': " + error.message
+                throw error
+            }
         }
         if let v = o["nonrecoverable_exit_codes"] {
             guard case .array(let items) = v, items.allSatisfy({ $0.intValue != nil }) else {
