@@ -4,6 +4,23 @@
 # script, which has a `cleanup` mode), $host and $sock (the engine) set: busybox, the scratch directory, the
 # counting proxy, the clean-up at exit, and the compose file of the landscape.
 
+# map_bench_sizes -- checks SIZES: map sizes N, each a number of at least 3, and at least one.
+map_bench_sizes() {
+    local n
+    for n in $SIZES; do
+        if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 3)); then fail "SIZES must be numbers >= 3 (got '$SIZES')"; fi
+    done
+    [[ -n ${SIZES// /} ]] || fail "SIZES is empty"
+}
+
+# map_bench_compose -- COMPOSE (default docker-compose), installed from Debian if it is the default and missing.
+map_bench_compose() {
+    COMPOSE=${COMPOSE:-docker-compose}
+    command -v "$COMPOSE" >/dev/null && return
+    [[ $COMPOSE == docker-compose ]] || fail "no $COMPOSE"
+    bench_apt_install docker-compose
+}
+
 # map_bench_busybox -- imports busybox:latest into the engine if it is missing.
 map_bench_busybox() {
     "$bin" -e 'assert(dmap.client():inspect_image("busybox:latest"))' >/dev/null 2>&1 && return

@@ -35,10 +35,7 @@ source scripts/bench/map-bench.sh
 RUNS=${RUNS:-3}
 bench_runs 1 0
 SIZES=${SIZES:-5 20 50}
-for n in $SIZES; do
-    if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 3)); then fail "SIZES must be numbers >= 3 (got '$SIZES')"; fi
-done
-[[ -n ${SIZES// /} ]] || fail "SIZES is empty"
+map_bench_sizes
 PARALLEL=${PARALLEL-8 16}
 for p in $PARALLEL; do
     if ! [[ $p =~ ^[0-9]+$ ]] || ((p < 1)); then fail "PARALLEL must be numbers >= 1 (got '$PARALLEL')"; fi
@@ -49,11 +46,7 @@ largest=$(tr -s ' ' '\n' <<<"$SIZES" | sort -n | tail -n 1)
 bench_engine
 # python3 runs the counting proxy; docker-compose is installed from Debian if missing.
 bench_tools python3 awk
-COMPOSE=${COMPOSE:-docker-compose}
-if ! command -v "$COMPOSE" >/dev/null; then
-    [[ $COMPOSE == docker-compose ]] || fail "no $COMPOSE"
-    bench_apt_install docker-compose
-fi
+map_bench_compose
 bench_dmap_lua if-missing
 lua=scripts/bench/map-startup.lua
 

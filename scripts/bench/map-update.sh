@@ -31,19 +31,12 @@ source scripts/bench/map-bench.sh
 RUNS=${RUNS:-3}
 bench_runs 1 0
 SIZES=${SIZES:-50}
-for n in $SIZES; do
-    if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 3)); then fail "SIZES must be numbers >= 3 (got '$SIZES')"; fi
-done
-[[ -n ${SIZES// /} ]] || fail "SIZES is empty"
+map_bench_sizes
 [[ -n ${EPOCHREALTIME:-} ]] || fail "bash 5 is needed (EPOCHREALTIME)"
 
 bench_engine
 bench_tools python3 awk
-COMPOSE=${COMPOSE:-docker-compose}
-if ! command -v "$COMPOSE" >/dev/null; then
-    [[ $COMPOSE == docker-compose ]] || fail "no $COMPOSE"
-    bench_apt_install docker-compose
-fi
+map_bench_compose
 bench_dmap_lua if-missing
 lua=scripts/bench/map-update.lua
 "$bin" -e 'assert(dmap.mapping_client(dmap.map("x", { a = {} })).update)' >/dev/null 2>&1 ||
