@@ -276,8 +276,13 @@ struct MappingClientTests {
             -- The engine's own record of the signals it sent, timed by the engine (a loaded engine stops slowly).
             local events = d:api("GET", "/events", { query = { since = tostring(since), ["until"] = tostring(os.time() + 1),
               filters = '{"container":["' .. M .. '.app"],"event":["kill"]}' } })
+            -- One event comes back as a single object, several as a list.
+            if events.Type or events.status then events = { events } end
             local sent = {}
-            for _, e in ipairs(events) do sent[e.Actor.Attributes.signal] = e.timeNano end
+            for _, e in ipairs(events) do
+              local signal = e.Actor and e.Actor.Attributes and e.Actor.Attributes.signal
+              if signal then sent[signal] = e.timeNano end
+            end
             report{ steps = steps, gap = sent["15"] and sent["9"] and (sent["9"] - sent["15"]) / 1e9,
                     code = d:inspect_container(M .. ".app").State.ExitCode }
             """)
