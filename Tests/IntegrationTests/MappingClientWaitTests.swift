@@ -62,7 +62,7 @@ struct MappingClientWaitTests {
     @Test("startup: a dependency never healthy within its timeout fails the action; the dependent is not made")
     func startupHealthTimeout() async throws {
         let r = try await H.run(H.mapName("wait-upfail"), Self.map + """
-            local mc = dmap.mapping_client(def(false, nil, nil, 6))
+            local mc = dmap.mapping_client(def(false, nil, nil, 20))
             local ok, e = pcall(mc.startup, mc, "app")
             local f = failure(e)
             f.ok = ok
@@ -73,7 +73,7 @@ struct MappingClientWaitTests {
         #expect(r["object"] == "M.db")
         let message = try #require(r["message"]?.stringValue)
         #expect(message.contains("wait container M.db"), "\(message)")
-        #expect(message.contains("M.db was not healthy after 6 s; last health check: check"), "\(message)")
+        #expect(message.contains("M.db was not healthy after 20 s; last health check: check"), "\(message)")
         #expect(r["cause"]?.stringValue?.hasPrefix("timeout: ") == true, "\(String(describing: r["cause"]))")
         #expect(r["app"] == "absent")
         #expect(r["results"] == ["create container M.db", "start container M.db"])
@@ -105,7 +105,7 @@ struct MappingClientWaitTests {
         let r = try await H.run(H.mapName("wait-updfail"), Self.map + """
             dmap.mapping_client(def(true)):startup("app")
             local app0 = d:inspect_container(M .. ".app").Id
-            local mc = dmap.mapping_client(def(false, "b", "b", 6))
+            local mc = dmap.mapping_client(def(false, "b", "b", 20))
             local ok, e = pcall(mc.update, mc, "app")
             local f = failure(e)
             f.ok = ok
@@ -117,7 +117,7 @@ struct MappingClientWaitTests {
         #expect(r["kind"] == "action")
         let message = try #require(r["message"]?.stringValue)
         #expect(message.hasPrefix("update: wait container M.db"), "\(message)")
-        #expect(message.contains("M.db was not healthy after 6 s; last health check: check"), "\(message)")
+        #expect(message.contains("M.db was not healthy after 20 s; last health check: check"), "\(message)")
         #expect(r["cause"]?.stringValue?.hasPrefix("timeout: ") == true, "\(String(describing: r["cause"]))")
         #expect(U.strings(r["results"]) == [
             "stop container M.db", "remove container M.db", "create container M.db", "start container M.db",
