@@ -25,7 +25,9 @@ struct TimeoutTests {
             report(elapsed)
             """)
         let elapsed = try #require(r.last.first?.intValue)
-        #expect(elapsed < 10)
+        // Without the timeouts the calls would wait for the default 60 s (the container sleeps 300 s); the margin is
+        // for a machine that runs the whole suite at once.
+        #expect(elapsed < 30)
     }
 
     @Test("a long answer that keeps talking is not cut off by the timeout")
