@@ -27,17 +27,26 @@ public enum ActionRun {
         }
     }
 
+    /// What a pull step's engine reports, one JSON message at a time, with the name of the client that pulls.
+    public typealias PullMessageHandler = @Sendable (_ client: String, _ message: Value) -> Void
+
     /// Runs `steps` (at most `parallel` at once per client) and returns each step done as
     /// `{client, map, config, instance, kind, name, action, result}`, in plan order. A failure is an `action`
-    /// error naming the step, with those results in `results`.
+    /// error naming the step, with those results in `results`. The messages of pulls go to `onPullMessage`, or
+    /// without one, their status lines to `logger` at `debug`.
     public static func execute(
-        _ steps: [PlanStep], on engines: [String: Engine], parallel: Int, label: String, logger: Logger? = nil
+        _ steps: [PlanStep], on engines: [String: Engine], parallel: Int, label: String, logger: Logger? = nil,
+        onPullMessage: PullMessageHandler? = nil
     ) async throws -> [Value] {
-        let runners = engines.mapValues { engine in
-            StepRunner(client: engine.client, credentials: engine.credentials, onMessage: { message in
-                if let status = message["status"]?.stringValue, message["id"] == nil { logger?.debug("pull: \(status)") }
-            })
-        }
+        let runners = Dictionary(uniqueKeysWithValues: engines.map { name, engine in
+            (name, StepRunner(client: engine.client, credentials: engine.credentials, onMessage: { message in
+                if let onPullMessage {
+                    onPullMessage(name, message)
+                } else if let status = message["status"]?.stringValue, message["id"] == nil {
+                    logger?.debug("pull: \(status)")
+                }
+            }))
+        })
         let outcome = await StepExecutor(steps: steps, parallel: parallel).run { step in
             guard let runner = runners[step.client] else { throw DMapError(.config, "no client '\(step.client)'") }
             logger?.debug("\(label): \(step.action.rawValue) \(step.kind.rawValue) \(step.name) on \(step.client) (\(step.reason))")

@@ -241,18 +241,15 @@ enum ClientBinding {
                 // Default hook: the runtime's logger, prefixed with nothing; scripts may replace it.
                 _ = try client(call)
                 let message = try call.string(2)
-                let levelName = try call.optionalString(3) ?? "info"
-                context.logger.log(level: BindingContext.level(levelName) ?? .info, "\(message)")
+                ClientHooks.defaultLog(context, message, try call.optionalString(3) ?? "info")
                 return 0
             }),
             ("push_progress", { call in
                 // Default hook: the runtime's progress display, if it has one.
                 _ = try client(call)
-                guard let sink = context.options.progress else { return 0 }
-                let status = try call.optionalString(2) ?? ""
-                let id = try call.optionalString(3) ?? ""
+                guard context.options.progress != nil else { return 0 }
                 let detail = call.isNoneOrNil(4) ? nil : try call.value(4)
-                sink.update(status: status, id: id, detail: detail)
+                ClientHooks.defaultProgress(context, try call.optionalString(2) ?? "", try call.optionalString(3) ?? "", detail)
                 return 0
             }),
         ]

@@ -52,24 +52,44 @@ enum ClientHooks {
     }
 
     /// `self:push_log(message, level)`.
-    static func log(_ state: LuaState, _ message: String, _ level: String = "info") throws {
-        try call(state, "push_log", [.string(message), .string(level)])
+    static func log(_ state: LuaState, selfIndex: Int32 = 1, _ message: String, _ level: String = "info") throws {
+        try call(state, selfIndex: selfIndex, "push_log", [.string(message), .string(level)])
     }
 
-    /// Routes one JSON message of a build, pull or push stream to the hooks as Docker-Map does: build output and
-    /// status without an id to `push_log`, per-layer status to `push_progress`, errors to `push_log` at `error`.
-    static func route(_ state: LuaState, _ message: Value) throws {
+    /// Routes one JSON message of a build, pull or push stream to the hooks of the client at `selfIndex`.
+    static func route(_ state: LuaState, selfIndex: Int32 = 1, _ message: Value) throws {
+        try route(message, log: { text, level in try log(state, selfIndex: selfIndex, text, level) }, progress: {
+            status, id, detail in
+            try call(state, selfIndex: selfIndex, "push_progress", [.string(status), .string(id), detail])
+        })
+    }
+
+    /// Routes one JSON message of a build, pull or push stream as Docker-Map does: build output and status without
+    /// an id to `log` (at `info`), per-layer status to `progress`, errors to `log` at `error`.
+    static func route(
+        _ message: Value, log: (String, String) throws -> Void, progress: (String, String, Value?) throws -> Void
+    ) throws {
         if let text = JSONLinesDecoder.error(in: message) {
-            try log(state, text, "error")
+            try log(text, "error")
         } else if let stream = message["stream"]?.stringValue {
             let line = stream.hasSuffix("\n") ? String(stream.dropLast()) : stream
-            if !line.isEmpty { try log(state, line) }
+            if !line.isEmpty { try log(line, "info") }
         } else if let status = message["status"]?.stringValue {
             if let id = message["id"]?.stringValue {
-                try call(state, "push_progress", [.string(status), .string(id), message["progressDetail"]])
+                try progress(status, id, message["progressDetail"])
             } else {
-                try log(state, status)
+                try log(status, "info")
             }
         }
+    }
+
+    /// What the default `push_log` does: the runtime's logger.
+    static func defaultLog(_ context: BindingContext, _ message: String, _ level: String) {
+        context.logger.log(level: BindingContext.level(level) ?? .info, "\(message)")
+    }
+
+    /// What the default `push_progress` does: the runtime's progress display, if it has one.
+    static func defaultProgress(_ context: BindingContext, _ status: String, _ id: String, _ detail: Value?) {
+        context.options.progress?.update(status: status, id: id, detail: detail)
     }
 }

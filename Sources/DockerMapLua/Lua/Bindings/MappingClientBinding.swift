@@ -103,6 +103,9 @@ enum MappingClientBinding {
         var clients: [String: ClientConfigBinding.ClientConfigObject] = [:]
         var defaults: [String: Value] = [:]
         var chosenDefault: String?
+        // Arguments 1 and 2, then the table of hosts given as dmap.client (see MappingClientHooks).
+        lua_settop(call.L, 2)
+        lua_createtable(call.L, 0, 0)
         func addMaps(at index: Int32) throws {
             if let m = MapBinding.map(at: index, in: state) {
                 maps[m.name] = m
@@ -127,6 +130,7 @@ enum MappingClientBinding {
             if !call.isNoneOrNil(2) {
                 clients[ContainerMap.defaultClientName] = try ClientConfigBinding.host(
                     call, 2, name: ContainerMap.defaultClientName, context: context)
+                keepHookOwner(state, 2, name: ContainerMap.defaultClientName)
             }
         } else {
             guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.expected(1, "dmap.map or table") }
@@ -142,6 +146,7 @@ enum MappingClientBinding {
             if state.rawField(1, "client") != LUA_TNIL {
                 clients[ContainerMap.defaultClientName] = try ClientConfigBinding.host(
                     call, -1, name: ContainerMap.defaultClientName, context: context)
+                keepHookOwner(state, -1, name: ContainerMap.defaultClientName)
             }
             state.pop()
             if state.rawField(1, "clients") == LUA_TTABLE {
@@ -153,6 +158,7 @@ enum MappingClientBinding {
                         throw DMapError(.usage, "mapping_client: 'clients' is a table of name = client")
                     }
                     clients[name] = try ClientConfigBinding.host(call, -1, name: name, context: context)
+                    keepHookOwner(state, -1, name: name)
                 }
             }
             state.pop()
@@ -192,6 +198,8 @@ enum MappingClientBinding {
         let defaultMap = chosenDefault ?? (maps.count == 1 || single ? maps.keys.first : nil)
         state.pushRetained(MappingClientObject(maps: maps, defaultMap: defaultMap, clients: clients, defaults: defaults),
                            metatable: metatable)
+        lua_pushvalue(call.L, hookOwnersSlot)
+        _ = dmap_setuservalue(call.L, -2)
         return 1
     }
 
@@ -245,9 +253,7 @@ enum MappingClientBinding {
                 return step
             }
             let parallel = options.parallel
-            results += try blockingAwait {
-                try await ActionRun.execute(pulls, on: engines, parallel: parallel, label: label, logger: logger)
-            }
+            results += try execute(call, pulls, on: engines, parallel: parallel, label: label, context: context)
             let images = try blockingAwait { try await ActionRun.observe(engines, parts: [.images]) }
             for (client, snapshot) in images { snapshots[client]?.images = snapshot.images }
             options.pullBeforeUpdate = false
@@ -258,9 +264,7 @@ enum MappingClientBinding {
         let steps = plan.steps
         let parallel = options.parallel
         do {
-            results += try blockingAwait {
-                try await ActionRun.execute(steps, on: engines, parallel: parallel, label: label, logger: logger)
-            }
+            results += try execute(call, steps, on: engines, parallel: parallel, label: label, context: context)
         } catch var error as DMapError where !results.isEmpty {
             error.results = results + (error.results ?? [])
             throw error
@@ -407,10 +411,7 @@ enum MappingClientBinding {
             let timeout = graph.configs[target.config]?.stopTimeout ?? engines[client]!.client.configuration.timeout
             runs[client] = try ScriptRun(request: request, options: script, defaultTimeout: timeout)
         }
-        let logger = context.logger
-        _ = try blockingAwait {
-            try await ActionRun.execute(steps, on: engines, parallel: options.parallel, label: "run_script", logger: logger)
-        }
+        _ = try execute(call, steps, on: engines, parallel: options.parallel, label: "run_script", context: context)
         let existing = clientNames.filter { snapshots[$0]?.containers[containerName] != nil }
         let scriptRuns = runs
         let results = try blockingAwait {
