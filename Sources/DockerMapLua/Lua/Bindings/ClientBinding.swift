@@ -62,15 +62,15 @@ enum ClientBinding {
             for key in t.keys.sorted() where !keys.contains(key) {
                 throw DMapError(.usage, "dmap.client: unknown option 'tls.\(key)'\(Suggest.hint(key, keys))")
             }
-            var tls = TLSSettings(verify: t["verify"]?.boolValue ?? true)
-            if let dir = t["cert_path"]?.stringValue {
+            var tls = TLSSettings(verify: try t.bool("verify", in: "tls") ?? true)
+            if let dir = try t.string("cert_path", in: "tls") {
                 tls.caCert = dir + "/ca.pem"
                 tls.clientCert = dir + "/cert.pem"
                 tls.clientKey = dir + "/key.pem"
             }
-            tls.caCert = t["ca_cert"]?.stringValue ?? tls.caCert
-            tls.clientCert = t["client_cert"]?.stringValue ?? tls.clientCert
-            tls.clientKey = t["client_key"]?.stringValue ?? tls.clientKey
+            tls.caCert = try t.string("ca_cert", in: "tls") ?? tls.caCert
+            tls.clientCert = try t.string("client_cert", in: "tls") ?? tls.clientCert
+            tls.clientKey = try t.string("client_key", in: "tls") ?? tls.clientKey
             config.tls = tls
         case let other?:
             throw DMapError(.usage, "dmap.client: 'tls' must be a table or a boolean, got \(other.typeName)")
@@ -83,9 +83,9 @@ enum ClientBinding {
             for key in s.keys.sorted() where !keys.contains(key) {
                 throw DMapError(.usage, "dmap.client: unknown option 'ssh.\(key)'\(Suggest.hint(key, keys))")
             }
-            config.ssh.configFile = s["config"]?.stringValue
-            if case .array(let items)? = s["options"] { config.ssh.options = items.compactMap(\.stringValue) }
-            if let m = s["multiplex"]?.boolValue { config.ssh.multiplex = m }
+            config.ssh.configFile = try s.string("config", in: "ssh")
+            if let items = try s.strings("options", in: "ssh") { config.ssh.options = items }
+            if let m = try s.bool("multiplex", in: "ssh") { config.ssh.multiplex = m }
         }
         return config
     }
@@ -230,7 +230,7 @@ enum ClientBinding {
                 let client = try client(call)
                 let container = try call.string(2)
                 let network = try call.string(3)
-                let force = try call.options(4)["force"]?.boolValue ?? false
+                let force = try call.options(4).bool("force") ?? false
                 try blockingAwait { try await client.disconnectContainer(container, fromNetwork: network, force: force) }
                 lua_pushboolean(call.L, 1)
                 return 1
@@ -264,10 +264,10 @@ enum ClientBinding {
         var force = false
         if lua_type(call.L, 3) == LUA_TTABLE {
             let o = try call.options(3)
-            guard let repo = o["repo"]?.stringValue else { throw call.bad(3, "'repo' is required") }
+            guard let repo = try o.string("repo") else { throw call.bad(3, "'repo' is required") }
             repository = repo
-            tag = o["tag"]?.stringValue
-            force = o["force"]?.boolValue ?? false
+            tag = try o.string("tag")
+            force = try o.bool("force") ?? false
         } else {
             repository = try call.string(3)
             tag = try call.optionalString(4)
@@ -316,12 +316,12 @@ enum ClientBinding {
             }
             state.pop()
             let options = try call.options(4)
-            if case .object(let q)? = options["query"] { request.query = DockerClient.query(q) }
-            if case .object(let h)? = options["headers"] {
-                request.headers = h.keys.sorted().compactMap { k in h[k]!.stringValue.map { (k, $0) } }
+            if let q = try options.table("query") { request.query = DockerClient.query(q) }
+            if let h = try options.table("headers") {
+                request.headers = try h.keys.sorted().map { k in (k, try h.string(k, in: "headers")!) }
             }
             if let t = options["timeout"] { request.timeout = try seconds(t, "timeout") }
-            if let v = options["versioned"]?.boolValue { request.versioned = v }
+            if let v = try options.bool("versioned") { request.versioned = v }
         }
         let r = request
         let (isJSON, body) = try blockingAwait {

@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import NIOCore
 
 /// `docker:build{...}`: Docker-Map's `build` with extra tags. Returns the new image id, or `nil, err` for a failed
 /// build (`raise_on_error = true` raises instead); every output line goes to `push_log`.
@@ -26,14 +27,14 @@ enum ClientBuildBinding {
                     return { writer in try await context.write(compression: compression) { try await writer.write($0) } }
                 }
             }
-            guard let path = o["path"]?.stringValue else {
+            guard let path = try o.string("path") else {
                 throw call.bad(2, "'path' (the context directory) or 'context' (a dmap.context) is required")
             }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw DMapError(.usage, "build: the context '\(path)' is not a directory", object: path)
             }
-            let dockerfile = try relativeDockerfile(o["dockerfile"]?.stringValue ?? "Dockerfile", context: path)
+            let dockerfile = try relativeDockerfile(try o.string("dockerfile") ?? "Dockerfile", context: path)
             o["dockerfile"] = .string(dockerfile)
             return try run(call, o) {
                 let context = try BuildContext.directory(path: path, dockerfile: dockerfile)
@@ -49,8 +50,33 @@ enum ClientBuildBinding {
         call.state.rawField(2, "context")
         if !call.isNoneOrNil(-1) { o["context"] = true }
         call.state.pop()
-        guard let tag = o["tag"]?.stringValue, !tag.isEmpty else { throw call.bad(2, "'tag' is required") }
+        guard let tag = try o.string("tag"), !tag.isEmpty else { throw call.bad(2, "'tag' is required") }
+        // Every option's type is checked here, before a `context` is finalized or a directory is read.
+        _ = try Prepared(o)
         return o
+    }
+
+    /// The options a build reads, checked.
+    struct Prepared {
+        let raise: Bool
+        let tag: String
+        let query: [(String, String)]
+        let extraTags: [(String, String)]
+        let timeout: TimeAmount?
+
+        init(_ o: [String: Value]) throws {
+            raise = try o.bool("raise_on_error") ?? false
+            guard let tag = try o.string("tag") else { throw DMapError(.usage, "build: 'tag' is required") }
+            self.tag = tag
+            query = try ClientBuildBinding.query(o)
+            extraTags = try tagsToAdd(o)
+            if let seconds = try o.number("timeout") {
+                guard seconds > 0 else { throw DMapError(.usage, "option 'timeout' must be a positive number of seconds") }
+                timeout = .nanoseconds(Int64(seconds * 1e9))
+            } else {
+                timeout = nil
+            }
+        }
     }
 
     /// The Dockerfile's name relative to the context (the engine resolves it inside the context), given either
@@ -67,16 +93,16 @@ enum ClientBuildBinding {
 
     /// The Engine API query for the build options.
     static func query(_ o: [String: Value]) throws -> [(String, String)] {
-        var q: [(String, String)] = [("t", o["tag"]!.stringValue!)]
-        if let d = o["dockerfile"]?.stringValue { q.append(("dockerfile", d)) }
-        func flag(_ key: String, _ name: String, default value: Bool? = nil) {
-            if let b = o[key]?.boolValue ?? value { q.append((name, b ? "1" : "0")) }
+        var q: [(String, String)] = [("t", try o.string("tag") ?? "")]
+        if let d = try o.string("dockerfile") { q.append(("dockerfile", d)) }
+        func flag(_ key: String, _ name: String, default value: Bool? = nil) throws {
+            if let b = try o.bool(key) ?? value { q.append((name, b ? "1" : "0")) }
         }
-        flag("nocache", "nocache")
-        flag("pull", "pull")
-        flag("rm", "rm", default: true)
-        flag("forcerm", "forcerm")
-        flag("squash", "squash")
+        try flag("nocache", "nocache")
+        try flag("pull", "pull")
+        try flag("rm", "rm", default: true)
+        try flag("forcerm", "forcerm")
+        try flag("squash", "squash")
         for (key, name) in [("buildargs", "buildargs"), ("labels", "labels"), ("cache_from", "cachefrom")] {
             if let v = o[key], v != .null { q.append((name, String(decoding: v.encodeJSON(), as: UTF8.self))) }
         }
@@ -92,9 +118,9 @@ enum ClientBuildBinding {
         default: break
         }
         for (key, name) in [("target", "target"), ("network_mode", "networkmode"), ("platform", "platform")] {
-            if let s = o[key]?.stringValue { q.append((name, s)) }
+            if let s = try o.string(key) { q.append((name, s)) }
         }
-        if let size = o["shmsize"]?.intValue { q.append(("shmsize", String(size))) }
+        if let size = try o.int("shmsize") { q.append(("shmsize", String(size))) }
         return q
     }
 
@@ -106,11 +132,9 @@ enum ClientBuildBinding {
     ) throws -> Int32 {
         let handle = try ClientBinding.handle(call)
         let client = handle.client
-        let raise = o["raise_on_error"]?.boolValue ?? false
-        let tag = o["tag"]!.stringValue!
-        let query = try query(o)
-        let extraTags = try tagsToAdd(o)
-        let timeout = o["timeout"].flatMap(DockerClient.secondsOption)
+        let prepared = try Prepared(o)
+        let (raise, tag, query, extraTags, timeout) =
+            (prepared.raise, prepared.tag, prepared.query, prepared.extraTags, prepared.timeout)
         do {
             let writer = try makeWriter()
             let registryConfig = try? handle.credentials.buildConfigHeader()
@@ -139,7 +163,7 @@ enum ClientBuildBinding {
     /// The extra tags as (repository, tag): `add_tags` entries are full references (`app:stable`,
     /// `registry:5000/app:stable`) or bare tags for the main tag's repository; `add_latest_tag` adds `latest`.
     static func tagsToAdd(_ o: [String: Value]) throws -> [(String, String)] {
-        let main = o["tag"]!.stringValue!
+        let main = try o.string("tag") ?? ""
         let repository = ImageReference.splitTag(main)?.repository ?? main
         var result: [(String, String)] = []
         var seen: Set<String> = [main]
@@ -150,7 +174,7 @@ enum ClientBuildBinding {
         for entry in try ClientToolsBinding.stringList(o["add_tags"], "add_tags") {
             add(entry.contains(":") || entry.contains("/") ? entry : "\(repository):\(entry)")
         }
-        if o["add_latest_tag"]?.boolValue == true { add("\(repository):latest") }
+        if try o.bool("add_latest_tag") == true { add("\(repository):latest") }
         return result
     }
 }

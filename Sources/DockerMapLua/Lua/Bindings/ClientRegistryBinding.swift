@@ -30,13 +30,13 @@ enum ClientRegistryBinding {
         let handle = try ClientBinding.handle(call)
         let o = try ClientBinding.checkedOptions(
             call, 2, ["username", "password", "registry", "email", "reauth", "raise_on_error"])
-        guard let username = o["username"]?.stringValue else { throw call.bad(2, "'username' is required") }
-        let registry = RegistryName.normalise(o["registry"]?.stringValue ?? RegistryName.dockerHub)
+        guard let username = try o.string("username") else { throw call.bad(2, "'username' is required") }
+        let registry = RegistryName.normalise(try o.string("registry") ?? RegistryName.dockerHub)
         let auth = RegistryAuth(
-            username: username, password: o["password"]?.stringValue, email: o["email"]?.stringValue,
+            username: username, password: try o.string("password"), email: try o.string("email"),
             serverAddress: RegistryName.configKey(for: registry))
-        let reauth = o["reauth"]?.boolValue ?? false
-        return try succeed(call, raise: o["raise_on_error"]?.boolValue ?? false) {
+        let reauth = try o.bool("reauth") ?? false
+        return try succeed(call, raise: try o.bool("raise_on_error") ?? false) {
             // Without reauth, the same credentials already accepted in this run are not checked again.
             if !reauth, let known = try? handle.credentials.credentials(for: registry),
                 handle.credentials.isLoggedIn(registry: registry), known.username == auth.username,
@@ -61,10 +61,11 @@ enum ClientRegistryBinding {
         let handle = try ClientBinding.handle(call)
         let image = try call.string(2)
         let o = try ClientBinding.checkedOptions(call, 3, ["tag", "raise_on_error", "insecure_registry", "stream"])
-        let tag = o["tag"]?.stringValue
+        let tag = try o.string("tag")
+        let raise = try o.bool("raise_on_error") ?? false
         let client = handle.client
         defer { context.options.progress?.end() }
-        return try succeed(call, raise: o["raise_on_error"]?.boolValue ?? false) {
+        return try succeed(call, raise: raise) {
             let header = try handle.credentials.header(forImage: image)
             let streamError = try blockingAwait({ emit in
                 let forward: DockerClient.ProgressHandler = { emit($0) }

@@ -39,22 +39,24 @@ enum ClientToolsBinding {
                 let client = try ClientBinding.client(call)
                 let o = try ClientBinding.checkedOptions(call, 2, ["include_initial", "exclude", "list_only", "raise_on_error"])
                 let exclude = Set(try stringList(o["exclude"], "exclude"))
-                let (initial, listOnly) = (o["include_initial"]?.boolValue ?? false, o["list_only"]?.boolValue ?? false)
+                let (initial, listOnly) = (try o.bool("include_initial") ?? false, try o.bool("list_only") ?? false)
+                let raise = try o.bool("raise_on_error") ?? false
                 let removals = try blockingAwait {
                     try await client.cleanupContainers(includeInitial: initial, exclude: exclude, listOnly: listOnly)
                 }
-                try reportFailures(call, removals, raise: o["raise_on_error"]?.boolValue ?? false, what: "container")
+                try reportFailures(call, removals, raise: raise, what: "container")
                 call.state.push(.array(removals.filter { $0.error == nil }.map { .string($0.name) }))
                 return 1
             }),
             ("remove_all_containers", { call in
                 let client = try ClientBinding.client(call)
                 let o = try ClientBinding.checkedOptions(call, 2, ["stop_timeout", "list_only", "raise_on_error"])
-                let timeout = o["stop_timeout"]?.intValue ?? 10
-                let listOnly = o["list_only"]?.boolValue ?? false
+                let timeout = try o.int("stop_timeout") ?? 10
+                let listOnly = try o.bool("list_only") ?? false
+                let raise = try o.bool("raise_on_error") ?? false
                 let r = try blockingAwait { try await client.removeAllContainers(stopTimeout: timeout, listOnly: listOnly) }
                 for failure in r.failures {
-                    if o["raise_on_error"]?.boolValue == true { throw failure }
+                    if raise { throw failure }
                     try ClientHooks.log(call.state, "Failed to stop or remove container: \(failure.message)", "warning")
                 }
                 call.state.push(.array(r.stopped.map { .string($0) }))
@@ -66,12 +68,13 @@ enum ClientToolsBinding {
                 let o = try ClientBinding.checkedOptions(call, 2, ["remove_old", "keep_tags", "force", "list_only", "raise_on_error"])
                 let keep = Set(try stringList(o["keep_tags"], "keep_tags"))
                 let (removeOld, force, listOnly) = (
-                    o["remove_old"]?.boolValue ?? false, o["force"]?.boolValue ?? false, o["list_only"]?.boolValue ?? false
+                    try o.bool("remove_old") ?? false, try o.bool("force") ?? false, try o.bool("list_only") ?? false
                 )
+                let raise = try o.bool("raise_on_error") ?? false
                 let removals = try blockingAwait {
                     try await client.cleanupImages(removeOld: removeOld, keepTags: keep, force: force, listOnly: listOnly)
                 }
-                try reportFailures(call, removals, raise: o["raise_on_error"]?.boolValue ?? false, what: "image")
+                try reportFailures(call, removals, raise: raise, what: "image")
                 call.state.push(.array(removals.filter { $0.error == nil }.map { .string($0.id) }))
                 return 1
             }),

@@ -62,6 +62,7 @@ enum ContextBinding {
             // The dockerfile option holds an object, so it is read on its own below, not converted.
             let o = try ClientBinding.checkedOptions(
                 call, 1, ["dockerfile", "compression", "finalize"], skipping: ["dockerfile"])
+            let finalize = try o.bool("finalize") ?? false
             let handle = ContextHandle(compression: try compression(o["compression"]))
             var hasDockerfile = false
             if !call.isNoneOrNil(1) {
@@ -70,7 +71,7 @@ enum ContextBinding {
                 hasDockerfile = !call.isNoneOrNil(-1)
                 try addDockerfile(call, at: call.state.top, to: handle, argument: 1)
             }
-            if o["finalize"]?.boolValue == true {
+            if finalize {
                 guard hasDockerfile else {
                     throw DMapError(.usage, "context: cannot finalize the context without a dockerfile")
                 }

@@ -44,14 +44,14 @@ enum DmapModule {
         state.setFunction(-1, "error", qualifiedName: "error") { call in
             // dmap.error{kind=, message=, ...}: builds an error table (for scripts and recipes that raise their own).
             let fields = try call.options(1, optional: false)
-            let kindName = fields["kind"]?.stringValue ?? "action"
+            let kindName = try fields.string("kind") ?? "action"
             guard let kind = DMapError.Kind(rawValue: kindName) else {
                 throw DMapError(.usage, "bad argument #1 to 'error' (unknown kind '\(kindName)')")
             }
-            var error = DMapError(kind, fields["message"]?.stringValue ?? kindName)
-            error.object = fields["object"]?.stringValue
-            error.client = fields["client"]?.stringValue
-            error.status = fields["status"]?.intValue.map(Int.init)
+            var error = DMapError(kind, try fields.string("message") ?? kindName)
+            error.object = try fields.string("object")
+            error.client = try fields.string("client")
+            error.status = try fields.int("status").map(Int.init)
             call.state.push(error: error)
             return 1
         }

@@ -140,7 +140,7 @@ enum MapBinding {
         var listsOnly = false
         if merging, !call.isNoneOrNil(3) {
             let options = try ClientBinding.checkedOptions(call, 3, ["lists_only"])
-            listsOnly = options["lists_only"]?.boolValue ?? false
+            listsOnly = try options.bool("lists_only") ?? false
         }
         let input = try call.state.inputValue(at: 2, path: map.name)
         push(try merging ? map.merged(with: input, listsOnly: listsOnly) : map.updated(with: input), call.state)

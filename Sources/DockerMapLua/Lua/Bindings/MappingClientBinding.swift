@@ -212,15 +212,9 @@ enum MappingClientBinding {
         var opts = mc.defaults
         for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys) { opts[k] = v }
         var options = try actionOptions(opts)
-        let instances: [String]? = try opts["instances"].map { v in
-            if let s = v.stringValue { return [s] }
-            guard case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) else {
-                throw call.bad(3, "'instances' must be a string or a list of strings")
-            }
-            return items.compactMap(\.stringValue)
-        }
         let targets = try ActionTargets.resolve(
-            names, maps: mc.maps, defaultMap: mc.defaultMap, instances: instances, map: opts["map"]?.stringValue)
+            names, maps: mc.maps, defaultMap: mc.defaultMap, instances: try instances(call, opts),
+            map: try opts.string("map"))
         // Bad options fail here, before any engine is asked.
         if action == .update { try updateOptions(opts, mc, into: &options) }
 
@@ -372,22 +366,13 @@ enum MappingClientBinding {
         var opts = mc.defaults
         for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys.union(scriptKeys)) { opts[k] = v }
         let options = try actionOptions(opts)
+        let script = try scriptOptions(opts)
         let targets = try ActionTargets.resolve(
-            [name], maps: mc.maps, defaultMap: mc.defaultMap, instances: opts["instances"]?.stringValue.map { [$0] },
-            map: opts["map"]?.stringValue)
+            [name], maps: mc.maps, defaultMap: mc.defaultMap, instances: try instances(call, opts),
+            map: try opts.string("map"))
         guard targets.count == 1, let target = targets.first, let map = mc.maps[target.map] else {
             throw call.bad(2, "run_script takes one container; '\(name)' is \(targets.count) (name an instance)")
         }
-        var script = ScriptRun.Options()
-        script.scriptPath = opts["script_path"]?.stringValue
-        script.entrypoint = opts["entrypoint"]
-        script.commandFormat = opts["command_format"]
-        script.waitTimeout = opts["wait_timeout"].flatMap(Self.double)
-        if let dir = opts["container_script_dir"]?.stringValue { script.containerScriptDir = dir }
-        if let b = opts["remove_existing_before"]?.boolValue { script.removeExistingBefore = b }
-        if let b = opts["remove_created_after"]?.boolValue { script.removeCreatedAfter = b }
-        if let t = opts["tail"] { script.tail = t.stringValue ?? t.intValue.map { String($0) } ?? "all" }
-        if let b = opts["timestamps"]?.boolValue { script.timestamps = b }
 
         let clientNames = Planner.clientNames(of: map)
         let engines = try engines(mc, clientNames)
@@ -433,9 +418,45 @@ enum MappingClientBinding {
         return 1
     }
 
-    static func double(_ v: Value) -> Double? {
-        if case .double(let d) = v { return d }
-        return v.intValue.map(Double.init)
+    /// `run_script`'s own options, checked before any engine is asked.
+    static func scriptOptions(_ opts: [String: Value]) throws -> ScriptRun.Options {
+        var script = ScriptRun.Options()
+        script.scriptPath = try opts.string("script_path")
+        for key in ["entrypoint", "command_format"] {
+            switch opts.option(key) {
+            case nil, .string?: break
+            case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }): break
+            case let v?: throw DMapError(.usage, "option '\(key)' must be a string or a list of strings, got \(v.typeName)")
+            }
+        }
+        script.entrypoint = opts.option("entrypoint")
+        script.commandFormat = opts.option("command_format")
+        script.waitTimeout = try opts.number("wait_timeout")
+        if let dir = try opts.string("container_script_dir") { script.containerScriptDir = dir }
+        if let b = try opts.bool("remove_existing_before") { script.removeExistingBefore = b }
+        if let b = try opts.bool("remove_created_after") { script.removeCreatedAfter = b }
+        switch opts.option("tail") {
+        case nil: break
+        case .string(let s)?: script.tail = s
+        case let v?:
+            guard let n = v.intValue else {
+                let got = v.doubleDescription ?? v.typeName
+                throw DMapError(.usage, "option 'tail' must be a number of lines or \"all\", got \(got)")
+            }
+            script.tail = String(n)
+        }
+        if let b = try opts.bool("timestamps") { script.timestamps = b }
+        return script
+    }
+
+    /// The `instances` option: a string or a list of strings.
+    static func instances(_ call: LuaCall, _ opts: [String: Value]) throws -> [String]? {
+        guard let v = opts.option("instances") else { return nil }
+        if let s = v.stringValue { return [s] }
+        guard case .array(let items) = v, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw call.bad(3, "'instances' must be a string or a list of strings")
+        }
+        return items.compactMap(\.stringValue)
     }
 
     /// The engines of the named clients (each client's engine is made on first use).
@@ -461,11 +482,9 @@ enum MappingClientBinding {
         return items.compactMap(\.stringValue)
     }
 
-    /// A boolean option, or `nil` when it is not given.
+    /// A boolean option, or `nil` when it is not given (see `OptionValues.swift`).
     static func flag(_ o: [String: Value], _ key: String) throws -> Bool? {
-        guard let v = o[key] else { return nil }
-        guard let b = v.boolValue else { throw DMapError(.usage, "option '\(key)' must be a boolean, got \(v.typeName)") }
-        return b
+        try o.bool(key)
     }
 
     static func actionOptions(_ o: [String: Value]) throws -> ActionOptions {
