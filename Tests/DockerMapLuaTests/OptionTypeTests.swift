@@ -44,6 +44,7 @@ struct OptionTypeTests {
             try_(docker.build, docker, { tag = "dmap-test:1", path = dir, shmsize = 1.5 })
             try_(docker.tag, docker, "busybox", { repo = "x/y", force = "yes" })
             try_(docker.disconnect_container_from_network, docker, "c", "n", { force = "yes" })
+            try_(docker.wait, docker, "c", { timeout = "300" })
             """)
         #expect(out == [
             ["usage", "option 'list_only' must be a boolean, got string"],
@@ -59,6 +60,7 @@ struct OptionTypeTests {
             ["usage", "option 'shmsize' must be an integer, got 1.5"],
             ["usage", "option 'force' must be a boolean, got string"],
             ["usage", "option 'force' must be a boolean, got string"],
+            ["usage", "option 'timeout' must be a number of seconds, got string"],
         ])
     }
 

@@ -98,7 +98,7 @@ extension DockerClient {
     public func wait(_ id: String, _ options: [String: Value] = [:]) async throws -> Int64 {
         var query = options
         let seconds = query.removeValue(forKey: "timeout")
-        let timeout = Self.secondsOption(seconds) ?? .hours(24 * 365)
+        let timeout = try Self.secondsOption(seconds) ?? .hours(24 * 365)
         let reply = try await call(
             EngineRequest("POST", Self.path("/containers/{}/wait", id), query: Self.query(query), timeout: timeout,
                           object: id))
@@ -112,12 +112,14 @@ extension DockerClient {
         try await send(EngineRequest("DELETE", Self.path("/containers/{}", id), query: Self.query(options), object: id))
     }
 
-    /// A `timeout` option in seconds (integer or fractional); `nil` when absent or not a positive number.
-    static func secondsOption(_ value: Value?) -> TimeAmount? {
+    /// A `timeout` option in seconds (integer or fractional); `nil` when absent, `dmap.null` or not positive. Any
+    /// other type is a `usage` error (it must not silently mean "no limit").
+    static func secondsOption(_ value: Value?) throws -> TimeAmount? {
         switch value {
         case .int(let i)? where i > 0: return .seconds(i)
         case .double(let d)? where d > 0: return .nanoseconds(Int64(d * 1e9))
-        default: return nil
+        case nil, .null?, .int?, .double?: return nil
+        case let v?: throw DMapError(.usage, "option 'timeout' must be a number of seconds, got \(v.typeName)")
         }
     }
 
@@ -199,7 +201,7 @@ extension DockerClient {
         stdout: [UInt8], stderr: [UInt8], exitCode: Int64
     ) {
         let tty = options["Tty"]?.boolValue ?? false
-        let timeout = Self.secondsOption(options["timeout"]) ?? .hours(24 * 365)
+        let timeout = try Self.secondsOption(options["timeout"]) ?? .hours(24 * 365)
         let output = try await perform(
             EngineRequest(
                 "POST", Self.path("/exec/{}/start", execID), body: .json(["Detach": false, "Tty": .bool(tty)]),
