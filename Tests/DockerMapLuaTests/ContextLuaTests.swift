@@ -137,4 +137,23 @@ struct ContextLuaTests {
             #expect(try archiveNames("\(root)/\(name).tar") == ["a.txt"])
         }
     }
+
+    @Test("dmap.error: kind must be a kind's name; a non-string kind is a usage error naming the field")
+    func errorKind() throws {
+        let out = try run(Self.fails + """
+            local e = dmap.error{}
+            report(e.kind, e.message)
+            e = dmap.error{ kind = "config", message = "m", object = "o" }
+            report(e.kind, e.message, e.object)
+            e = dmap.error{ kind = dmap.null }
+            report(e.kind)
+            fails(function() dmap.error{ kind = 5 } end, "bad argument #1 to 'error' ('kind' must be a string, got number)")
+            fails(function() dmap.error{ kind = true } end, "'kind' must be a string, got boolean")
+            fails(function() dmap.error{ kind = {} } end, "'kind' must be a string, got table")
+            fails(function() dmap.error{ kind = "confg" } end,
+              "bad argument #1 to 'error' (unknown kind 'confg' (did you mean 'config'?))")
+            fails(function() dmap.error{ kind = "zzzzzz" } end, "unknown kind 'zzzzzz')")
+            """)
+        #expect(out == [["action", "action"], ["config", "m", "o"], ["action"]])
+    }
 }

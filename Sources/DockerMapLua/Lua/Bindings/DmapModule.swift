@@ -44,9 +44,15 @@ enum DmapModule {
         state.setFunction(-1, "error", qualifiedName: "error") { call in
             // dmap.error{kind=, message=, ...}: builds an error table (for scripts and recipes that raise their own).
             let fields = try call.options(1, optional: false)
-            let kindName = fields["kind"]?.stringValue ?? "action"
+            let kindName: String
+            switch fields["kind"] {
+            case nil, .null?: kindName = "action"
+            case .string(let s)?: kindName = s
+            case let other?: throw call.bad(1, "'kind' must be a string, got \(other.typeName)")
+            }
             guard let kind = DMapError.Kind(rawValue: kindName) else {
-                throw DMapError(.usage, "bad argument #1 to 'error' (unknown kind '\(kindName)')")
+                let kinds = DMapError.Kind.allCases.map(\.rawValue)
+                throw call.bad(1, "unknown kind '\(kindName)'\(Suggest.hint(kindName, kinds))")
             }
             var error = DMapError(kind, fields["message"]?.stringValue ?? kindName)
             error.object = fields["object"]?.stringValue
