@@ -156,4 +156,32 @@ struct ContextLuaTests {
             """)
         #expect(out == [["action", "action"], ["config", "m", "o"], ["action"]])
     }
+
+    @Test("run_script: instances is a name or a list of one; a longer list or another type fails before observing")
+    func runScriptInstances() throws {
+        let out = try run("""
+            local mc = dmap.mapping_client(dmap.map("m", {
+              db = { image = "busybox:latest", instances = { "a", "b" } },
+            }))
+            for _, o in ipairs{ { instances = { "a" } }, { instances = "a" }, { instances = { "a", "b" } },
+                                { instances = 5 }, { instances = {} }, { instances = { 1 } }, {} } do
+              local ok, e = pcall(mc.run_script, mc, "db", o)
+              report(ok, e.kind, e.message)
+            end
+            """)
+        let kinds = out.map { $0.count > 1 ? $0[1].stringValue ?? "" : "" }
+        let messages = out.map { $0.count > 2 ? $0[2].stringValue ?? "" : "" }
+        // The valid ones get as far as observing the engine, which is not there.
+        #expect(kinds == ["connection", "connection", "usage", "usage", "usage", "usage", "usage"])
+        #expect(messages[2] == "bad argument #3 to 'run_script' (run_script takes one container: 'instances' must name "
+            + "one instance, got 2 (a, b))")
+        #expect(messages[3] == "bad argument #3 to 'run_script' ('instances' must be an instance name or a list of "
+            + "one, got number)")
+        #expect(messages[4] == "bad argument #3 to 'run_script' (run_script takes one container: 'instances' must name "
+            + "one instance, got 0)")
+        #expect(messages[5] == "bad argument #3 to 'run_script' ('instances' must be an instance name or a list of "
+            + "one, got table)")
+        #expect(messages[6] == "bad argument #2 to 'run_script' (run_script takes one container; 'db' is 2 (name an "
+            + "instance))")
+    }
 }
