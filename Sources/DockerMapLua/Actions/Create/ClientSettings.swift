@@ -1,5 +1,6 @@
 /// The settings of one client (Docker host) that shape the containers made on it: Docker-Map's
-/// `ClientConfiguration` members that a container's create request reads, and its stop and wait timeouts.
+/// `ClientConfiguration` members that a container's create request reads, its stop timeout and the timeout of
+/// volume preparation.
 public struct ClientSettings: Sendable {
     /// The client's name; `__default__` for the default client (whose containers' host names get no suffix).
     public var name: String
@@ -11,7 +12,9 @@ public struct ClientSettings: Sendable {
     public var domainname: InputValue?
     /// Seconds to wait for a container to stop when its configuration sets no `stop_timeout`.
     public var stopTimeout: Double?
-    /// Seconds to wait for a container to exit (volume preparation, `wait`).
+    /// The client's `wait_timeout`: seconds an attached volume's preparation container may take to exit (without
+    /// it, the client's silence timeout applies). Nothing else reads it: a container's `wait` has its own `timeout`
+    /// (default 60 s), and `run_script` its own `wait_timeout` option.
     public var waitTimeout: Double?
 
     public init(

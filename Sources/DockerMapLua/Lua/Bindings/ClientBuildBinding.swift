@@ -20,9 +20,10 @@ enum ClientBuildBinding {
                 call.state.rawField(2, "context")
                 defer { call.state.pop() }
                 let handle = try ContextBinding.handle(call, at: call.state.top)
-                handle.finalized = true
                 o["context"] = nil
                 return try run(call, o) {
+                    // Finalized once every option has been checked, just before the build is sent.
+                    handle.finalized = true
                     let (context, compression) = (handle.context, handle.compression)
                     return { writer in try await context.write(compression: compression) { try await writer.write($0) } }
                 }

@@ -24,19 +24,19 @@ final class ContextHandle {
             throw DMapError(.usage, "context: cannot add '\(path)': no such file or directory", object: path)
         }
         if isDirectory.boolValue && FileManager.default.fileExists(atPath: path + "/.dockerignore") {
-            // The directory's own walk applies its ignore file; its members go under `name`.
+            // The directory's own walk applies its ignore file; its members go under `name`, cleaned as
+            // `BuildContext.add(path:as:)` cleans it (`./app` and `x/../app` are `app`; `.` is the top).
+            let isRoot = SlashPath.clean(name) == "."
+            let archive = isRoot ? "" : try BuildContext.archiveName(name)
             let ignore = try DockerIgnore.load(path: path + "/.dockerignore") ?? DockerIgnore()
             var walked = BuildContext()
-            try ContextWalker(root: path, ignore: ignore, alwaysSent: [".dockerignore"]).walk(into: &walked)
-            let prefix = (name == "." || name.isEmpty) ? "" : name + "/"
-            if !prefix.isEmpty, let status = FileStatus.of(path, follow: true) {
-                let entry = ContextWalker.entry(name: try BuildContext.archiveName(name), status: status, kind: .directory)
+            try ContextWalker(root: path, ignore: ignore, alwaysSent: [".dockerignore"], archiveBase: archive)
+                .walk(into: &walked)
+            if !isRoot, let status = FileStatus.of(path, follow: true) {
+                let entry = ContextWalker.entry(name: archive, status: status, kind: .directory)
                 context.add(BuildContext.Item(entry: entry, source: .none))
             }
-            for var item in walked.items {
-                item.entry.name = prefix + item.entry.name
-                context.add(item)
-            }
+            for item in walked.items { context.add(item) }
         } else {
             try context.add(path: path, as: name)
         }
@@ -88,11 +88,8 @@ enum ContextBinding {
         case nil: return .gzip
         case .bool(false)?, .null?: return nil
         case .string(let s)?:
-            guard let format = try CompressionFormat.option(s), format != .xz else {
-                if try CompressionFormat.option(s) == nil { return nil }
-                throw DMapError(.usage, "context: compression must be \"gz\", \"bz2\" or false, got \"\(s)\"")
-            }
-            return format
+            // An unknown name (xz too: it is read, never written) is `CompressionFormat.option`'s usage error.
+            return try CompressionFormat.option(s)
         case let other?:
             throw DMapError(.usage, "context: compression must be \"gz\", \"bz2\" or false, got \(other.typeName)")
         }
@@ -173,8 +170,12 @@ enum ContextBinding {
         [
             ("build_from_context", { call in
                 let h = try handle(call, at: 2)
-                h.finalized = true
-                return try build(call) { (h.context, h.compression) }
+                // Finalized only once the tag and options have passed their checks, just before the build is
+                // sent: a call that fails with `usage` leaves the context as it was.
+                return try build(call) {
+                    h.finalized = true
+                    return (h.context, h.compression)
+                }
             }),
             ("build_from_file", { call in
                 guard let dockerfile = DockerfileBinding.dockerfile(at: 2, in: call.state) else {

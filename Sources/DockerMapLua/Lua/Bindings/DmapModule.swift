@@ -46,7 +46,8 @@ enum DmapModule {
             let fields = try call.options(1, optional: false)
             let kindName = try fields.string("kind") ?? "action"
             guard let kind = DMapError.Kind(rawValue: kindName) else {
-                throw DMapError(.usage, "bad argument #1 to 'error' (unknown kind '\(kindName)')")
+                let kinds = DMapError.Kind.allCases.map(\.rawValue)
+                throw call.bad(1, "unknown kind '\(kindName)'\(Suggest.hint(kindName, kinds))")
             }
             var error = DMapError(kind, try fields.string("message") ?? kindName)
             error.object = try fields.string("object")

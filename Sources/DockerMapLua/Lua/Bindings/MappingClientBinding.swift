@@ -367,9 +367,24 @@ enum MappingClientBinding {
         for (k, v) in try ClientBinding.checkedOptions(call, 3, optionKeys.union(scriptKeys)) { opts[k] = v }
         let options = try actionOptions(opts)
         let script = try scriptOptions(opts)
+        // One container: `instances` is one instance name, or a list holding exactly one (checked here, before any
+        // engine is asked).
+        var instances: [String]?
+        switch opts["instances"] {
+        case nil, .null?: break
+        case .string(let s)?: instances = [s]
+        case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }):
+            instances = items.compactMap(\.stringValue)
+        case .object(let fields)? where fields.isEmpty: instances = []  // `{}`
+        case let other?:
+            throw call.bad(3, "'instances' must be an instance name or a list of one, got \(other.typeName)")
+        }
+        if let list = instances, list.count != 1 {
+            throw call.bad(3, "run_script takes one container: 'instances' must name one instance, got \(list.count)"
+                + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))"))
+        }
         let targets = try ActionTargets.resolve(
-            [name], maps: mc.maps, defaultMap: mc.defaultMap, instances: try instances(call, opts),
-            map: try opts.string("map"))
+            [name], maps: mc.maps, defaultMap: mc.defaultMap, instances: instances, map: try opts.string("map"))
         guard targets.count == 1, let target = targets.first, let map = mc.maps[target.map] else {
             throw call.bad(2, "run_script takes one container; '\(name)' is \(targets.count) (name an instance)")
         }
