@@ -8,22 +8,16 @@ private typealias H = MappingClientHarness
 /// status lines to `push_log`, per-layer progress to `push_progress`. Against the password-protected test registry.
 @Suite("Mapping client: pulls report to the client's hooks (real registry)")
 struct MappingClientPullHooksTests {
-    let registry: String
-    let user: String
-    let password: String
+    var registry: String { get throws { try TestEnv.require("DMAP_TEST_REGISTRY") } }
 
-    init() throws {
-        registry = try TestEnv.require("DMAP_TEST_REGISTRY")
-        user = try TestEnv.require("DMAP_TEST_REGISTRY_USER")
-        password = try TestEnv.require("DMAP_TEST_REGISTRY_PASSWORD")
-    }
-
-    /// Lua that logs `d` in; `pushed()` builds `IMG` (busybox and a layer of its own), pushes it to the registry and
-    /// removes it from the engine, so that it must be pulled; `appMap()` is a map whose `app` runs it.
+    /// Lua that logs `d` in (the credentials read from the environment, never written into the script);
+    /// `pushed()` builds `IMG` (busybox and a layer of its own), pushes it to the registry and removes it from the
+    /// engine, so that it must be pulled; `appMap()` is a map whose `app` runs it.
     var prepare: String {
         """
-        REG = "\(registry)"
-        assert(d:login{ username = "\(user)", password = "\(password)", registry = REG })
+        REG = os.getenv("DMAP_TEST_REGISTRY")
+        assert(d:login{ username = os.getenv("DMAP_TEST_REGISTRY_USER"),
+                        password = os.getenv("DMAP_TEST_REGISTRY_PASSWORD"), registry = REG })
         IMG = REG .. "/" .. M .. "/pulled:1"
         function pushed()
           local df = dmap.dockerfile{ baseimage = "busybox:latest" }
@@ -50,7 +44,7 @@ struct MappingClientPullHooksTests {
             d.push_log, d.push_progress = nil, nil
             report{ steps = steps, logs = logs, layers = layers, app = status(d, M .. ".app") }
             """)
-        let image = "\(registry)/M/pulled:1"
+        let image = "\(try registry)/M/pulled:1"
         #expect(r["steps"] == .array(["pull image \(image)", "create container M.app", "start container M.app"].map { .string($0) }))
         let logs = r["logs"]?.arrayValue.compactMap(\.stringValue) ?? []
         #expect(logs.contains("info Status: Downloaded newer image for \(image)"), "\(logs)")
@@ -79,6 +73,8 @@ struct MappingClientPullHooksTests {
 
     @Test("without a dmap.client, the pulls' status lines go to the log, as the default push_log sends them")
     func defaultHooks() async throws {
+        let (registry, user, password) = (try registry, try TestEnv.require("DMAP_TEST_REGISTRY_USER"),
+                                          try TestEnv.require("DMAP_TEST_REGISTRY_PASSWORD"))
         let map = H.mapName("pulldefault")
         let image = "\(registry)/\(map)/pulled:1"
         _ = try await H.run(map, prepare + "pushed()")
