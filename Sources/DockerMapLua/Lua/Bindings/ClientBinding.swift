@@ -318,7 +318,7 @@ enum ClientBinding {
             let options = try call.options(4)
             if let q = try options.table("query") { request.query = DockerClient.query(q) }
             if let h = try options.table("headers") {
-                request.headers = try h.keys.sorted().map { k in (k, try h.string(k, in: "headers")!) }
+                request.headers = try h.keys.sorted().compactMap { k in try h.string(k, in: "headers").map { (k, $0) } }
             }
             if let t = options["timeout"] { request.timeout = try seconds(t, "timeout") }
             if let v = try options.bool("versioned") { request.versioned = v }
