@@ -23,17 +23,6 @@ struct ContextLuaTests {
         return names
     }
 
-    /// Lua: `fails(f, pattern)` checks that `f` raises a `usage` error whose message contains `pattern`.
-    static let fails = #"""
-        local function fails(f, pattern)
-          local ok, err = pcall(f)
-          assert(not ok, "expected an error containing " .. pattern)
-          assert(dmap.is_error(err) and err.kind == "usage", tostring(err and err.message or err))
-          assert(err.message:find(pattern, 1, true), err.message)
-        end
-
-        """#
-
     @Test("ctx:add of a directory with a .dockerignore names its members under the cleaned arcname")
     func addWithDockerIgnoreCleansName() throws {
         let scratch = try BuildScratchDirectory()
@@ -44,7 +33,7 @@ struct ContextLuaTests {
         try scratch.file("app/sub/c.txt", "c\n")
         try scratch.file("plain/p", "p\n")
         let root = scratch.path
-        let out = try run(Self.fails + """
+        let out = try run(luaFailsHelper + """
             local function names(ctx) return table.concat(ctx:names(), " ") end
             local function added(path, arcname)
               return dmap.context{ compression = false }:add("\(root)/" .. path, arcname)
@@ -74,7 +63,7 @@ struct ContextLuaTests {
         let scratch = try BuildScratchDirectory()
         defer { scratch.remove() }
         let file = try scratch.file("a.txt", "a\n")
-        let out = try run(Self.fails + """
+        let out = try run(luaFailsHelper + """
             local docker = dmap.client()
             local ctx = dmap.context{ compression = false }
             fails(function() docker:build_from_context(ctx) end, "bad argument #3 to 'build_from_context'")
@@ -99,13 +88,13 @@ struct ContextLuaTests {
         defer { scratch.remove() }
         let file = try scratch.file("a.txt", "a\n")
         let runtime = try makeRuntime()
-        try runtime.run(string: Self.fails + """
+        try runtime.run(string: luaFailsHelper + """
             local docker = dmap.client()
             ctx = dmap.context{ compression = false }
             fails(function() docker:build{ context = ctx } end, "'tag' is required")
             fails(function() docker:build{ context = ctx, tag = "t", path = "." } end, "give 'path' or 'context'")
             """)
-        try runtime.run(string: Self.fails + """
+        try runtime.run(string: luaFailsHelper + """
             local docker = dmap.client()
             fails(function() docker:build{ context = ctx, tag = "t", extra_hosts = { a = 1 } } end,
               "extra_hosts.a must be a string")
@@ -120,7 +109,7 @@ struct ContextLuaTests {
         defer { scratch.remove() }
         let file = try scratch.file("a.txt", "a\n")
         let root = scratch.path
-        _ = try run(Self.fails + """
+        _ = try run(luaFailsHelper + """
             for _, c in ipairs{ "gz", "bz2", "none" } do
               dmap.context{ compression = c }:add("\(file)", "a.txt"):save("\(root)/" .. c .. ".tar")
             end
@@ -138,7 +127,7 @@ struct ContextLuaTests {
 
     @Test("dmap.error: kind must be a kind's name; a non-string kind is a usage error naming the field")
     func errorKind() throws {
-        let out = try run(Self.fails + """
+        let out = try run(luaFailsHelper + """
             local e = dmap.error{}
             report(e.kind, e.message)
             e = dmap.error{ kind = "config", message = "m", object = "o" }

@@ -143,13 +143,7 @@ struct DockerfileLuaTests {
 
     @Test("Errors: bad values name the property; typos get a hint; writing after finalize")
     func errors() throws {
-        try makeDockerfileRuntime(reports: Reports()).run(string: #"""
-            local function fails(f, pattern)
-              local ok, err = pcall(f)
-              assert(not ok, "expected an error matching " .. pattern)
-              assert(dmap.is_error(err) and err.kind == "usage", tostring(err))
-              assert(err.message:find(pattern, 1, true), err.message)
-            end
+        try makeDockerfileRuntime(reports: Reports()).run(string: luaFailsHelper + #"""
             local df = dmap.dockerfile()
             fails(function() df.command = true end, "dockerfile: 'command' must be a string or a list of strings, got boolean")
             fails(function() df.command = print end, "dockerfile.command: cannot use a function here")

@@ -35,3 +35,15 @@ func makeRuntime(host: String = "unix:///nonexistent/dmap-test.sock", reports: R
     }
     return runtime
 }
+
+/// Lua for tests of argument checks: `fails(f, text)` checks that calling `f` raises a `usage` error whose message
+/// contains `text` (plain text, not a pattern).
+let luaFailsHelper = #"""
+    local function fails(f, text)
+      local ok, err = pcall(f)
+      assert(not ok, "expected an error containing " .. text)
+      assert(dmap.is_error(err) and err.kind == "usage", tostring(err and err.message or err))
+      assert(err.message:find(text, 1, true), err.message)
+    end
+
+    """#
